@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import type { CartView } from '../checkout/cart';
+import type * as Dto from './dto';
+
+/**
+ * The API contract: one table of methods, each with its zod input schema, the role it needs and
+ * its output type. The IPC handler and the browser host validate with these same schemas and
+ * call the same handlers (handlers.ts); the renderer derives its typed client from `ApiMethods`.
+ * This file must stay free of Node imports: the renderer type-checks against it.
+ */
+
+export type Role = 'cashier' | 'manager' | 'owner';
+
+const MAX_TEXT = 200;
+const text = (max = MAX_TEXT) => z.string().trim().min(1).max(max);
+const fen = z.number().int().min(0).max(10_000_000_000);
+const positiveFen = z.number().int().positive().max(10_000_000_000);
+const ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not an order id');
+const businessDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+/** A manager's name and PIN typed at the cashier's till to approve one protected action. */
+export const approvalSchema = z.object({ username: text(64), pin: z.string().regex(/^\d{4,8}$/, 'PIN is 4–8 digits') });
+
+export const discountInputSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('amount'), fen: positiveFen }),
+  z.object({ kind: z.literal('percent'), bp: z.number().int().min(1).max(10_000) }),
+]);
+
+const none = z.object({}).strict();
+
+interface MethodSpec<I extends z.ZodType, O> {
+  /** null: callable without a session (log-in). */
+  role: Role | null;
+  input: I;
+  /** Phantom: carries the output type to the client; never read at run time. */
+  output?: O;
+  /** Writes the audit log (documented here so reviewers see the sensitive set in one place). */
+  audited?: boolean;
+}
+
+function method<O>() {
+  return <I extends z.ZodType>(spec: Omit<MethodSpec<I, O>, 'output'>): MethodSpec<I, O> => spec;
+}
+
+export const API = {
+  // sessions
+  'session.login': method<Dto.SessionDto>()({ role: null, input: z.object({ username: text(64), pin: z.string().regex(/^\d{4,8}$/, 'PIN is 4–8 digits') }).strict(), audited: true }),
+  'session.logout': method<{ ok: true }>()({ role: 'cashier', input: none, audited: true }),
+  'session.current': method<Dto.SessionDto>()({ role: 'cashier', input: none }),
+
+  // catalog
+  'catalog.search': method<Dto.ProductDto[]>()({
+    role: 'cashier',
+    input: z.object({ query: z.string().max(64), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+  }),
+  'catalog.lookup': method<Dto.ScanDto>()({ role: 'cashier', input: z.object({ code: text(64) }).strict() }),
+  'catalog.import': method<Dto.ImportResultDto>()({
+    role: 'manager',
+    input: z.object({ csv: z.string().min(1).max(64 * 1024 * 1024) }).strict(),
+    audited: true,
+  }),
+
+  // cart (one per terminal, kept in the store so a restart loses nothing)
+  'cart.get': method<CartView>()({ role: 'cashier', input: none }),
+  'cart.scan': method<CartView>()({ role: 'cashier', input: z.object({ code: text(64) }).strict() }),
+  'cart.addProduct': method<CartView>()({
+    role: 'cashier',
+    input: z.object({ productId: z.number().int().positive(), quantity: z.number().int().positive().max(100_000).default(1) }).strict(),
+  }),
+  'cart.setQuantity': method<CartView>()({
+    role: 'cashier',
+    input: z.object({ lineId: text(40), quantity: z.number().int().positive().max(100_000) }).strict(),
+  }),
+  'cart.removeLine': method<CartView>()({ role: 'cashier', input: z.object({ lineId: text(40) }).strict(), audited: true }),
+  'cart.setLineDiscount': method<CartView>()({
+    role: 'cashier',
+    input: z.object({ lineId: text(40), discount: discountInputSchema.nullable(), approval: approvalSchema.optional() }).strict(),
+    audited: true,
+  }),
+  'cart.setOrderDiscount': method<CartView>()({
+    role: 'cashier',
+    input: z.object({ discount: discountInputSchema.nullable(), approval: approvalSchema.optional() }).strict(),
+    audited: true,
+  }),
+  'cart.setCoupon': method<CartView>()({
+    role: 'cashier',
+    input: z.object({ coupon: z.object({ code: text(64), fen: positiveFen }).strict().nullable(), approval: approvalSchema.optional() }).strict(),
+    audited: true,
+  }),
+  'cart.overridePrice': method<CartView>()({
+    role: 'cashier',
+    input: z.object({ lineId: text(40), unitPriceFen: fen, approval: approvalSchema }).strict(),
+    audited: true,
+  }),
+  'cart.clear': method<CartView>()({ role: 'cashier', input: none, audited: true }),
+
+  // orders
+  'order.create': method<Dto.OrderDto>()({
+    role: 'cashier',
+    input: z
+      .object({
+        customer: z.object({ name: text(64).optional(), phone: z.string().regex(/^[0-9+\- ]{3,20}$/).optional(), memberId: text(64).optional() }).strict().optional(),
+        delivery: z
+          .object({
+            type: z.enum(['none', 'pickup', 'delivery']),
+            contact: text(64).optional(),
+            phone: z.string().regex(/^[0-9+\- ]{3,20}$/).optional(),
+            address: text(200).optional(),
+            note: text(200).optional(),
+            feeFen: fen.optional(),
+          })
+          .strict()
+          .optional(),
+        note: text(200).optional(),
+      })
+      .strict(),
+  }),
+  'order.payCash': method<Dto.CashPaymentDto>()({
+    role: 'cashier',
+    input: z.object({ orderId: ulid, tenderedFen: fen, amountFen: positiveFen.optional() }).strict(),
+  }),
+  'order.cancel': method<Dto.OrderDto>()({
+    role: 'cashier',
+    input: z.object({ orderId: ulid, reason: text(200), approval: approvalSchema.optional() }).strict(),
+    audited: true,
+  }),
+  'order.get': method<Dto.OrderDto>()({ role: 'cashier', input: z.object({ orderId: ulid }).strict() }),
+  'order.listByDay': method<Dto.OrderSummaryDto[]>()({
+    role: 'cashier',
+    input: z
+      .object({
+        date: businessDate.optional(),
+        state: z.enum(['pending_payment', 'paying', 'paid', 'in_progress', 'completed', 'cancelled', 'refunded', 'partially_refunded']).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).max(1_000_000).default(0),
+      })
+      .strict(),
+  }),
+
+  // administration
+  'settings.get': method<Record<string, unknown>>()({ role: 'manager', input: none }),
+  'settings.set': method<Record<string, unknown>>()({
+    role: 'manager',
+    input: z.object({ key: text(64), value: z.unknown() }).strict(),
+    audited: true,
+  }),
+  'users.list': method<Dto.UserDto[]>()({ role: 'manager', input: none }),
+  'users.create': method<Dto.UserDto>()({
+    role: 'manager',
+    input: z
+      .object({
+        username: z.string().regex(/^[a-zA-Z0-9_.-]{2,32}$/, '2–32 letters, digits, _ . -'),
+        displayName: text(64),
+        role: z.enum(['cashier', 'manager', 'owner']),
+        pin: z.string().regex(/^\d{4,8}$/, 'PIN is 4–8 digits'),
+      })
+      .strict(),
+    audited: true,
+  }),
+  'users.setPin': method<{ ok: true }>()({
+    role: 'manager',
+    input: z.object({ userId: text(40), pin: z.string().regex(/^\d{4,8}$/, 'PIN is 4–8 digits') }).strict(),
+    audited: true,
+  }),
+  'users.setActive': method<{ ok: true }>()({
+    role: 'manager',
+    input: z.object({ userId: text(40), active: z.boolean() }).strict(),
+    audited: true,
+  }),
+  'audit.list': method<Dto.AuditDto[]>()({
+    role: 'manager',
+    input: z.object({ since: z.string().datetime().optional(), action: text(64).optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+  }),
+} as const;
+
+export type ApiMethodName = keyof typeof API;
+export type ApiInput<K extends ApiMethodName> = z.input<(typeof API)[K]['input']>;
+export type ApiParsedInput<K extends ApiMethodName> = z.output<(typeof API)[K]['input']>;
+export type ApiOutput<K extends ApiMethodName> = NonNullable<(typeof API)[K]['output']>;
+
+/** The typed client shape the renderer gets (through the preload or fetch). */
+export type ApiClient = { [K in ApiMethodName]: (input: ApiInput<K>) => Promise<ApiOutput<K>> };
+
+export type ApiResult<T> = { ok: true; result: T } | { ok: false; error: Dto.ApiErrorDto };
+
+export const API_METHOD_NAMES = Object.keys(API) as ApiMethodName[];

@@ -1,0 +1,162 @@
+/**
+ * What crosses the API boundary: plain JSON, camelCase, money in integer fen. Kept apart from the
+ * database rows so the renderer never depends on column names, and free of Node imports so the
+ * renderer can type-check against it.
+ */
+
+export interface ApiErrorDto {
+  code: string;
+  message: { zh: string; en: string };
+  details?: Record<string, unknown>;
+}
+
+export interface SessionDto {
+  token: string;
+  user: { id: string; username: string; displayName: string; role: 'cashier' | 'manager' | 'owner' };
+  store: { id: string; code: string; name: string; timezone: string };
+  terminal: { id: string; code: string; name: string };
+  businessDate: string;
+}
+
+export interface ProductDto {
+  id: number;
+  sku: string;
+  name: string;
+  nameEn: string | null;
+  unit: string;
+  soldBy: 'unit' | 'weight';
+  priceFen: number;
+  taxRateBp: number;
+  active: boolean;
+  barcodes?: string[];
+}
+
+export interface ScanDto {
+  product: ProductDto;
+  quantity: number;
+  labelPriceFen?: number;
+  barcode: string | null;
+}
+
+export interface ImportResultDto {
+  inserted: number;
+  updated: number;
+  skipped: { line: number; reason: { zh: string; en: string } }[];
+}
+
+export interface OrderLineDto {
+  lineNo: number;
+  productId: number | null;
+  sku: string;
+  barcode: string | null;
+  name: string;
+  unit: string;
+  soldBy: 'unit' | 'weight';
+  quantity: number;
+  unitPriceFen: number;
+  priceOverridden: boolean;
+  originalFen: number;
+  lineDiscountFen: number;
+  orderDiscountFen: number;
+  couponFen: number;
+  roundingFen: number;
+  netFen: number;
+  taxRateBp: number;
+  taxFen: number;
+  refundedQuantity: number;
+}
+
+export interface PaymentDto {
+  id: string;
+  tender: 'cash' | 'wechat' | 'alipay';
+  method: 'cash' | 'merchant_qr' | 'customer_code';
+  outTradeNo: string | null;
+  amountFen: number;
+  tenderedFen: number | null;
+  changeFen: number;
+  state: string;
+  providerTradeNo: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  createdAt: string;
+  succeededAt: string | null;
+}
+
+export interface RefundDto {
+  id: string;
+  paymentId: string;
+  outRefundNo: string;
+  amountFen: number;
+  reason: string | null;
+  state: string;
+  automatic: boolean;
+  createdAt: string;
+}
+
+export interface OrderSummaryDto {
+  id: string;
+  orderNo: string;
+  businessDate: string;
+  state: string;
+  cashierId: string;
+  totalFen: number;
+  paidFen: number;
+  refundedFen: number;
+  createdAt: string;
+}
+
+export interface OrderDto extends OrderSummaryDto {
+  storeId: string;
+  terminalId: string;
+  seq: number;
+  version: number;
+  customer: { name: string | null; phone: string | null; memberId: string | null };
+  price: {
+    subtotalFen: number;
+    lineDiscountFen: number;
+    orderDiscountFen: number;
+    couponFen: number;
+    couponCode: string | null;
+    roundingFen: number;
+    roundingRule: string;
+    deliveryFeeFen: number;
+    totalFen: number;
+    taxFen: number;
+    discountApprovedBy: string | null;
+  };
+  delivery: { type: string; contact: string | null; phone: string | null; address: string | null; note: string | null };
+  changeFen: number;
+  dueFen: number;
+  note: string | null;
+  cancelReason: string | null;
+  paidAt: string | null;
+  completedAt: string | null;
+  cancelledAt: string | null;
+  lines: OrderLineDto[];
+  payments: PaymentDto[];
+  refunds: RefundDto[];
+}
+
+export interface CashPaymentDto {
+  order: OrderDto;
+  changeFen: number;
+}
+
+export interface UserDto {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'cashier' | 'manager' | 'owner';
+  active: boolean;
+  locked: boolean;
+}
+
+export interface AuditDto {
+  id: number;
+  at: string;
+  userId: string | null;
+  approverId: string | null;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown> | null;
+}

@@ -1,0 +1,100 @@
+/**
+ * Every error that can reach the UI: a stable code, a message in zh-CN and English, and details.
+ * Messages are templates; `{name}` is filled from the details so the UI never shows a stack trace
+ * and never has to build a sentence itself.
+ */
+
+interface Messages {
+  zh: string;
+  en: string;
+}
+
+export const ERROR_MESSAGES = {
+  // input and protocol
+  VALIDATION_FAILED: { zh: '输入无效：{summary}', en: 'Invalid input: {summary}' },
+  UNKNOWN_METHOD: { zh: '未知的操作：{method}', en: 'Unknown operation: {method}' },
+  INTERNAL: { zh: '内部错误，请重试或联系管理员（{ref}）', en: 'Internal error, please retry or call a manager ({ref})' },
+  // sessions and roles
+  NOT_LOGGED_IN: { zh: '请先登录', en: 'Please log in first' },
+  SESSION_EXPIRED: { zh: '登录已过期，请重新登录', en: 'Your session has expired, please log in again' },
+  WRONG_PIN: { zh: '用户名或 PIN 错误，还可尝试 {remaining} 次', en: 'Wrong user or PIN; {remaining} attempts left' },
+  USER_LOCKED: { zh: '尝试次数过多，账户已锁定至 {until}', en: 'Too many attempts; account locked until {until}' },
+  USER_INACTIVE: { zh: '该用户已停用', en: 'This user is disabled' },
+  FORBIDDEN: { zh: '权限不足：需要{roleZh}权限', en: 'Not allowed: needs the {role} role' },
+  APPROVAL_REQUIRED: { zh: '此操作需要店长授权', en: 'This needs a manager’s approval' },
+  APPROVAL_INVALID: { zh: '授权失败：店长 PIN 错误或无权限', en: 'Approval failed: wrong manager PIN or not a manager' },
+  // catalog
+  PRODUCT_NOT_FOUND: { zh: '未找到商品：{query}', en: 'Product not found: {query}' },
+  PRODUCT_INACTIVE: { zh: '商品已停售：{name}', en: 'Product is no longer sold: {name}' },
+  BARCODE_INVALID: { zh: '条码无效：{barcode}', en: 'Invalid barcode: {barcode}' },
+  CATALOG_IMPORT_FAILED: { zh: '商品导入失败：{reason}', en: 'Catalog import failed: {reason}' },
+  // cart and pricing
+  CART_EMPTY: { zh: '购物车为空', en: 'The cart is empty' },
+  CART_LINE_NOT_FOUND: { zh: '购物车中没有这一行', en: 'That cart line does not exist' },
+  QUANTITY_INVALID: { zh: '数量无效：{quantity}', en: 'Invalid quantity: {quantity}' },
+  PRICE_INVALID: { zh: '价格无效：{price}', en: 'Invalid price: {price}' },
+  DISCOUNT_INVALID: { zh: '折扣无效：{reason}', en: 'Invalid discount: {reason}' },
+  CART_TOO_LARGE: { zh: '购物车行数超过上限 {max}', en: 'The cart has more than {max} lines' },
+  AMOUNT_TOO_LARGE: { zh: '金额超出上限', en: 'The amount is too large' },
+  // orders
+  ORDER_NOT_FOUND: { zh: '未找到订单：{orderId}', en: 'Order not found: {orderId}' },
+  ILLEGAL_TRANSITION: {
+    zh: '订单状态不允许此操作：{fromZh} → {toZh}',
+    en: 'The order cannot go from {from} to {to}',
+  },
+  ORDER_CHANGED: { zh: '订单已被其他操作修改，请刷新', en: 'The order was changed elsewhere; please refresh' },
+  PAYMENT_INSUFFICIENT: { zh: '实收金额不足：应收 {due}', en: 'Not enough tendered: {due} due' },
+  PAYMENT_IN_PROGRESS: { zh: '订单有正在进行的支付，请先完成或取消支付', en: 'A payment is in progress for this order; finish or cancel it first' },
+  PAYMENT_EXCEEDS_DUE: { zh: '支付金额超过待付金额 {due}', en: 'The payment is more than the {due} still due' },
+  // configuration
+  SETTING_INVALID: { zh: '设置无效：{key}', en: 'Invalid setting: {key}' },
+  NO_STORE: { zh: '尚未配置门店和终端', en: 'No store and terminal are configured yet' },
+  DATABASE_TOO_NEW: {
+    zh: '数据库版本 {databaseVersion} 高于本程序支持的版本 {appVersion}，请升级程序',
+    en: 'The database (version {databaseVersion}) is newer than this app supports ({appVersion}); please update the app',
+  },
+} as const satisfies Record<string, Messages>;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export type ErrorDetails = Record<string, unknown>;
+
+/** The serialisable shape that crosses IPC/HTTP. */
+export interface ApiError {
+  code: ErrorCode;
+  message: Messages;
+  details?: ErrorDetails;
+}
+
+function fill(template: string, details: ErrorDetails | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const value = details?.[key];
+    return value === undefined || value === null ? whole : String(value);
+  });
+}
+
+export class TillError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails | undefined;
+  readonly messages: Messages;
+
+  constructor(code: ErrorCode, details?: ErrorDetails) {
+    const template = ERROR_MESSAGES[code];
+    const messages = { zh: fill(template.zh, details), en: fill(template.en, details) };
+    super(messages.en);
+    this.name = 'TillError';
+    this.code = code;
+    this.details = details;
+    this.messages = messages;
+  }
+
+  toApiError(): ApiError {
+    return this.details === undefined
+      ? { code: this.code, message: this.messages }
+      : { code: this.code, message: this.messages, details: this.details };
+  }
+}
+
+export function isTillError(error: unknown): error is TillError {
+  return error instanceof TillError;
+}

@@ -1,0 +1,179 @@
+import { getStore, getTerminal } from '../../db/stores/storesAndTerminals';
+import { getUserById, insertUser, listUsers, setUserActive, updateUserPin } from '../../db/stores/users';
+import { appendAudit, listAudit } from '../../db/stores/audit';
+import { hashPin } from '../../db/pinHash';
+import type { Core } from '../core/createCore';
+import { isSettingKey } from '../core/settings';
+import type { ApiMethodName, ApiOutput, ApiParsedInput } from './contract';
+import { TillError } from './errors';
+import { forbidden, hasRole, type Session } from './sessions';
+import { toOrderDto, toOrderSummaryDto, toUserDto } from './mappers';
+import type { SessionDto } from './dto';
+
+export interface HandlerContext {
+  core: Core;
+  /** Null only for methods whose role is null (log-in). */
+  session: Session | null;
+}
+
+type Handler<K extends ApiMethodName> = (ctx: HandlerContext, input: ApiParsedInput<K>) => ApiOutput<K> | Promise<ApiOutput<K>>;
+type Handlers = { [K in ApiMethodName]: Handler<K> };
+
+function sessionOf(ctx: HandlerContext): Session {
+  if (!ctx.session) throw new TillError('NOT_LOGGED_IN');
+  return ctx.session;
+}
+
+function actorOf(ctx: HandlerContext) {
+  const session = sessionOf(ctx);
+  return { userId: session.userId, terminalId: session.terminalId };
+}
+
+function sessionDto(core: Core, session: Session): SessionDto {
+  const terminal = getTerminal(core.db, session.terminalId);
+  const store = terminal ? getStore(core.db, terminal.store_id) : undefined;
+  if (!terminal || !store) throw new TillError('NO_STORE');
+  return {
+    token: session.token,
+    user: { id: session.userId, username: session.username, displayName: session.displayName, role: session.role },
+    store: { id: store.id, code: store.code, name: store.name, timezone: store.timezone },
+    terminal: { id: terminal.id, code: terminal.code, name: terminal.name },
+    businessDate: core.orders.today(),
+  };
+}
+
+async function approverOf(ctx: HandlerContext, approval: { username: string; pin: string } | undefined) {
+  if (!approval) return undefined;
+  const approver = await ctx.core.sessions.approve(approval, 'manager');
+  return { approverId: approver.id };
+}
+
+/** One handler per contract method; the dispatcher has already validated input and role. */
+export const HANDLERS: Handlers = {
+  'session.login': async ({ core }, input) => sessionDto(core, await core.sessions.login(input)),
+  'session.logout': (ctx) => {
+    ctx.core.sessions.logout(sessionOf(ctx).token);
+    return { ok: true };
+  },
+  'session.current': (ctx) => sessionDto(ctx.core, sessionOf(ctx)),
+
+  'catalog.search': ({ core }, input) => core.catalog.search(input.query, input.limit),
+  'catalog.lookup': ({ core }, input) => core.catalog.lookupScan(input.code),
+  'catalog.import': (ctx, input) => {
+    const result = ctx.core.importCatalogCsv(input.csv);
+    appendAudit(ctx.core.db, {
+      at: ctx.core.nowIso(),
+      terminalId: sessionOf(ctx).terminalId,
+      userId: sessionOf(ctx).userId,
+      action: 'catalog.import',
+      details: { inserted: result.inserted, updated: result.updated, skipped: result.skipped.length },
+    });
+    return result;
+  },
+
+  'cart.get': (ctx) => ctx.core.carts.view(sessionOf(ctx).terminalId),
+  'cart.scan': (ctx, input) => ctx.core.carts.scan(actorOf(ctx), input.code),
+  'cart.addProduct': (ctx, input) => ctx.core.carts.addProduct(actorOf(ctx), input.productId, input.quantity),
+  'cart.setQuantity': (ctx, input) => ctx.core.carts.setQuantity(actorOf(ctx), input.lineId, input.quantity),
+  'cart.removeLine': (ctx, input) => ctx.core.carts.removeLine(actorOf(ctx), input.lineId),
+  'cart.setLineDiscount': async (ctx, input) =>
+    ctx.core.carts.setLineDiscount(actorOf(ctx), input.lineId, input.discount, await approverOf(ctx, input.approval)),
+  'cart.setOrderDiscount': async (ctx, input) =>
+    ctx.core.carts.setOrderDiscount(actorOf(ctx), input.discount, await approverOf(ctx, input.approval)),
+  'cart.setCoupon': async (ctx, input) => ctx.core.carts.setCoupon(actorOf(ctx), input.coupon, await approverOf(ctx, input.approval)),
+  'cart.overridePrice': async (ctx, input) =>
+    ctx.core.carts.overridePrice(actorOf(ctx), input.lineId, input.unitPriceFen, await approverOf(ctx, input.approval)),
+  'cart.clear': (ctx) => ctx.core.carts.clear(actorOf(ctx)),
+
+  'order.create': (ctx, input) => {
+    const actor = actorOf(ctx);
+    const cart = ctx.core.carts.load(actor.terminalId);
+    return toOrderDto(ctx.core.orders.checkout(actor, cart, input));
+  },
+  'order.payCash': (ctx, input) => {
+    const { detail, changeFen } = ctx.core.orders.payCash(actorOf(ctx), input.orderId, input.tenderedFen, input.amountFen);
+    return { order: toOrderDto(detail), changeFen };
+  },
+  'order.cancel': async (ctx, input) => {
+    const approver = await approverOf(ctx, input.approval);
+    return toOrderDto(ctx.core.orders.cancel(actorOf(ctx), input.orderId, input.reason, approver?.approverId));
+  },
+  'order.get': ({ core }, input) => toOrderDto(core.orders.get(input.orderId)),
+  'order.listByDay': ({ core }, input) =>
+    core.orders
+      .listByDay(input.date ?? core.orders.today(), { ...(input.state ? { state: input.state } : {}), limit: input.limit, offset: input.offset })
+      .map(toOrderSummaryDto),
+
+  'settings.get': ({ core }) => core.settings.all(),
+  'settings.set': (ctx, input) => {
+    if (!isSettingKey(input.key)) throw new TillError('SETTING_INVALID', { key: input.key });
+    const session = sessionOf(ctx);
+    const now = ctx.core.nowIso();
+    ctx.core.db.transaction(() => {
+      ctx.core.settings.set(input.key as Parameters<Core['settings']['set']>[0], input.value, now);
+      appendAudit(ctx.core.db, { at: now, terminalId: session.terminalId, userId: session.userId, action: 'settings.changed', target: input.key, details: { value: input.value as never } });
+    })();
+    return ctx.core.settings.all();
+  },
+  'users.list': ({ core }) => listUsers(core.db).map((user) => toUserDto(user, core.clock())),
+  'users.create': async (ctx, input) => {
+    const session = sessionOf(ctx);
+    // A manager may add cashiers and managers; only an owner may create another owner.
+    if (input.role === 'owner' && !hasRole(session.role, 'owner')) throw forbidden('owner');
+    const now = ctx.core.nowIso();
+    const id = ctx.core.orders.newUlid();
+    const pinHash = await hashPin(input.pin);
+    ctx.core.db.transaction(() => {
+      insertUser(ctx.core.db, {
+        id,
+        store_id: ctx.core.identity().storeId,
+        username: input.username,
+        display_name: input.displayName,
+        role: input.role,
+        pin_hash: pinHash,
+        failed_attempts: 0,
+        locked_until: null,
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      });
+      appendAudit(ctx.core.db, { at: now, terminalId: session.terminalId, userId: session.userId, action: 'user.created', target: input.username, details: { role: input.role } });
+    })();
+    return toUserDto(getUserById(ctx.core.db, id)!, ctx.core.clock());
+  },
+  'users.setPin': async (ctx, input) => {
+    const session = sessionOf(ctx);
+    const target = getUserById(ctx.core.db, input.userId);
+    if (!target) throw new TillError('VALIDATION_FAILED', { summary: 'userId' });
+    if (target.role === 'owner' && !hasRole(session.role, 'owner')) throw forbidden('owner');
+    const pinHash = await hashPin(input.pin);
+    const now = ctx.core.nowIso();
+    ctx.core.db.transaction(() => {
+      updateUserPin(ctx.core.db, target.id, pinHash, now);
+      appendAudit(ctx.core.db, { at: now, terminalId: session.terminalId, userId: session.userId, action: 'user.pin_changed', target: target.username });
+    })();
+    return { ok: true };
+  },
+  'users.setActive': (ctx, input) => {
+    const session = sessionOf(ctx);
+    const target = getUserById(ctx.core.db, input.userId);
+    if (!target) throw new TillError('VALIDATION_FAILED', { summary: 'userId' });
+    if (target.role === 'owner' && !hasRole(session.role, 'owner')) throw forbidden('owner');
+    const now = ctx.core.nowIso();
+    ctx.core.db.transaction(() => {
+      setUserActive(ctx.core.db, target.id, input.active, now);
+      appendAudit(ctx.core.db, { at: now, terminalId: session.terminalId, userId: session.userId, action: input.active ? 'user.enabled' : 'user.disabled', target: target.username });
+    })();
+    return { ok: true };
+  },
+  'audit.list': ({ core }, input) =>
+    listAudit(core.db, { ...(input.since ? { since: input.since } : {}), ...(input.action ? { action: input.action } : {}), limit: input.limit }).map((row) => ({
+      id: row.id,
+      at: row.at,
+      userId: row.user_id,
+      approverId: row.approver_id,
+      action: row.action,
+      target: row.target,
+      details: row.details ? (JSON.parse(row.details) as Record<string, unknown>) : null,
+    })),
+};

@@ -1,0 +1,343 @@
+import type { Database } from 'better-sqlite3';
+import { monotonicFactory } from 'ulid';
+import { OrderStore, nextOrderSeq, type OrderLineRow, type OrderRow, type OrderState, type PaymentRow } from '../../db/stores/orders';
+import { enqueueOutbox } from '../../db/stores/outbox';
+import { appendAudit } from '../../db/stores/audit';
+import { deleteCart } from '../../db/stores/carts';
+import { TillError } from '../api/errors';
+import { assertTransition } from './orderStates';
+import { businessDate, compactDate } from './businessDay';
+import { viewCart, type CartData } from './cart';
+import { assertFen, formatFen } from './money';
+import type { RoundingRule } from './pricing';
+
+/** Where this till is: fixed per database (one store, one terminal). */
+export interface TillIdentity {
+  storeId: string;
+  storeCode: string;
+  terminalId: string;
+  terminalCode: string;
+  timeZone: string;
+}
+
+export interface Actor {
+  userId: string;
+  terminalId: string;
+}
+
+export interface OrderExtras {
+  customer?: { name?: string; phone?: string; memberId?: string };
+  delivery?: { type: 'none' | 'pickup' | 'delivery'; contact?: string; phone?: string; address?: string; note?: string; feeFen?: number };
+  note?: string;
+}
+
+export interface RefundRow {
+  id: string;
+  order_id: string;
+  payment_id: string;
+  out_refund_no: string;
+  amount_fen: number;
+  reason: string | null;
+  state: string;
+  automatic: 0 | 1;
+  provider_refund_id: string | null;
+  provider_state: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  requested_by: string | null;
+  approved_by: string | null;
+  created_at: string;
+  updated_at: string;
+  succeeded_at: string | null;
+}
+
+export interface OrderDetail {
+  order: OrderRow;
+  lines: OrderLineRow[];
+  payments: PaymentRow[];
+  refunds: RefundRow[];
+  dueFen: number;
+}
+
+/** States the cloud must learn about; transient payment states stay local. */
+const SYNCED_STATES: ReadonlySet<OrderState> = new Set(['paid', 'in_progress', 'completed', 'cancelled', 'refunded', 'partially_refunded']);
+
+export interface OrderServiceOptions {
+  db: Database;
+  identity: () => TillIdentity;
+  roundingRule: () => RoundingRule;
+  discountCapBp: () => number;
+  businessDayStartHour: () => number;
+  clock?: () => number;
+  onOrderChanged?: (order: OrderRow) => void;
+}
+
+export class OrderService {
+  readonly store: OrderStore;
+  private readonly db: Database;
+  private readonly clock: () => number;
+  private readonly newId = monotonicFactory();
+
+  constructor(private readonly options: OrderServiceOptions) {
+    this.db = options.db;
+    this.store = new OrderStore(options.db);
+    this.clock = options.clock ?? Date.now;
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  newUlid(): string {
+    return this.newId(this.clock());
+  }
+
+  /**
+   * Turns the terminal's cart into an order awaiting payment, and empties the cart, in one
+   * transaction: a crash leaves either the cart or the order, never both or neither.
+   */
+  checkout(actor: Actor, cart: CartData, extras: OrderExtras = {}): OrderDetail {
+    if (cart.lines.length === 0) throw new TillError('CART_EMPTY');
+    const view = viewCart(cart, this.options.roundingRule(), this.options.discountCapBp());
+    if (view.needsApproval) throw new TillError('APPROVAL_REQUIRED', { discountFen: view.capturedDiscountFen, capFen: view.discountCapFen });
+    const deliveryFeeFen = extras.delivery?.feeFen ?? 0;
+    if (deliveryFeeFen !== 0) assertFen(deliveryFeeFen, 'deliveryFee');
+    const identity = this.options.identity();
+    const instant = new Date(this.clock());
+    const now = instant.toISOString();
+    const day = businessDate(instant, identity.timeZone, this.options.businessDayStartHour());
+    const id = this.newUlid();
+
+    const order = this.db.transaction(() => {
+      const seq = nextOrderSeq(this.db, identity.terminalId, day);
+      const row: OrderRow = {
+        id,
+        order_no: `${identity.storeCode}-${identity.terminalCode}-${compactDate(day)}-${String(seq).padStart(4, '0')}`,
+        store_id: identity.storeId,
+        terminal_id: identity.terminalId,
+        business_date: day,
+        seq,
+        cashier_id: actor.userId,
+        state: 'pending_payment',
+        version: 1,
+        customer_name: extras.customer?.name ?? null,
+        customer_phone: extras.customer?.phone ?? null,
+        member_id: extras.customer?.memberId ?? null,
+        subtotal_fen: view.totals.subtotalFen,
+        line_discount_fen: view.totals.lineDiscountFen,
+        order_discount_fen: view.totals.orderDiscountFen,
+        coupon_fen: view.totals.couponFen,
+        coupon_code: cart.coupon?.code ?? null,
+        rounding_fen: view.totals.roundingFen,
+        rounding_rule: this.options.roundingRule(),
+        delivery_fee_fen: deliveryFeeFen,
+        total_fen: view.totals.totalFen + deliveryFeeFen,
+        tax_fen: view.totals.taxFen,
+        discount_approved_by: cart.approval?.userId ?? null,
+        paid_fen: 0,
+        change_fen: 0,
+        refunded_fen: 0,
+        delivery_type: extras.delivery?.type ?? 'none',
+        delivery_contact: extras.delivery?.contact ?? null,
+        delivery_phone: extras.delivery?.phone ?? null,
+        delivery_address: extras.delivery?.address ?? null,
+        delivery_note: extras.delivery?.note ?? null,
+        note: extras.note ?? null,
+        cancel_reason: null,
+        created_at: now,
+        updated_at: now,
+        paid_at: null,
+        completed_at: null,
+        cancelled_at: null,
+      };
+      const lines: OrderLineRow[] = view.lines.map((line, index) => ({
+        order_id: id,
+        line_no: index + 1,
+        product_id: line.productId,
+        sku: line.sku,
+        barcode: line.barcode,
+        name: line.name,
+        unit: line.unit,
+        sold_by: line.soldBy,
+        quantity: line.quantity,
+        unit_price_fen: line.unitPriceFen,
+        price_overridden: line.priceOverriddenBy ? 1 : 0,
+        original_fen: line.priced.originalFen,
+        line_discount_fen: line.priced.lineDiscountFen,
+        order_discount_fen: line.priced.orderDiscountFen,
+        coupon_fen: line.priced.couponFen,
+        rounding_fen: line.priced.roundingFen,
+        net_fen: line.priced.netFen,
+        tax_rate_bp: line.priced.taxRateBp,
+        tax_fen: line.priced.taxFen,
+        refunded_quantity: 0,
+      }));
+      this.store.insertOrder(row, lines);
+      deleteCart(this.db, actor.terminalId);
+      return row;
+    })();
+    this.options.onOrderChanged?.(order);
+    return this.get(order.id);
+  }
+
+  /**
+   * Moves an order along the state table with a conditional UPDATE. Must run inside a transaction
+   * when combined with other writes. Writes the outbox row for states the cloud must know.
+   */
+  transition(orderId: string, from: OrderState, to: OrderState, changes: Parameters<OrderStore['transition']>[4] = {}): OrderRow {
+    assertTransition(from, to);
+    const now = this.nowIso();
+    const updated = this.store.transition(orderId, from, to, now, changes);
+    if (!updated) {
+      const current = this.store.getOrder(orderId);
+      if (!current) throw new TillError('ORDER_NOT_FOUND', { orderId });
+      throw new TillError('ORDER_CHANGED', { orderId, expected: from, actual: current.state });
+    }
+    if (SYNCED_STATES.has(to)) enqueueOutbox(this.db, 'order', orderId, updated.version, now);
+    return updated;
+  }
+
+  private requireOrder(orderId: string): OrderRow {
+    const order = this.store.getOrder(orderId);
+    if (!order) throw new TillError('ORDER_NOT_FOUND', { orderId });
+    return order;
+  }
+
+  /** Settles a fully paid order: paid, then straight to completed (no fulfilment step at a till). */
+  private settle(order: OrderRow, extra: { paid_fen: number; change_fen: number }): OrderRow {
+    const now = this.nowIso();
+    const paid = this.transition(order.id, order.state, 'paid', { ...extra, paid_at: now });
+    return this.transition(paid.id, 'paid', 'completed', { completed_at: now });
+  }
+
+  /**
+   * Cash tender. `amountFen` is the part of the bill paid in cash (split tender); by default the
+   * whole amount due. `tenderedFen` is what the customer handed over; change is the difference.
+   */
+  payCash(actor: Actor, orderId: string, tenderedFen: number, amountFen?: number): { detail: OrderDetail; changeFen: number } {
+    assertFen(tenderedFen, 'tendered');
+    const result = this.db.transaction(() => {
+      const order = this.requireOrder(orderId);
+      if (order.state !== 'pending_payment') {
+        throw new TillError('ILLEGAL_TRANSITION', { from: order.state, to: 'paid', fromZh: order.state, toZh: '已支付' });
+      }
+      const due = order.total_fen - order.paid_fen;
+      if (due === 0) return { order: this.settle(order, { paid_fen: order.paid_fen, change_fen: order.change_fen }), changeFen: 0 };
+      const applied = amountFen ?? Math.min(tenderedFen, due);
+      if (amountFen !== undefined) assertFen(amountFen, 'amount');
+      if (applied <= 0) throw new TillError('PAYMENT_INSUFFICIENT', { due: formatFen(due) });
+      if (applied > due) throw new TillError('PAYMENT_EXCEEDS_DUE', { due: formatFen(due) });
+      if (tenderedFen < applied) throw new TillError('PAYMENT_INSUFFICIENT', { due: formatFen(applied) });
+      const changeFen = tenderedFen - applied;
+      const now = this.nowIso();
+      const payment: PaymentRow = {
+        id: this.newUlid(),
+        order_id: order.id,
+        tender: 'cash',
+        method: 'cash',
+        out_trade_no: null,
+        amount_fen: applied,
+        tendered_fen: tenderedFen,
+        change_fen: changeFen,
+        state: 'succeeded',
+        provider_trade_no: null,
+        provider_state: null,
+        code_url: null,
+        auth_code_tail: null,
+        failure_code: null,
+        failure_message: null,
+        expires_at: null,
+        next_check_at: null,
+        check_count: 0,
+        created_by: actor.userId,
+        created_at: now,
+        updated_at: now,
+        succeeded_at: now,
+        finished_at: now,
+      };
+      this.store.insertPayment(payment);
+      const paidFen = order.paid_fen + applied;
+      const totalChange = order.change_fen + changeFen;
+      if (paidFen === order.total_fen) {
+        return { order: this.settle(order, { paid_fen: paidFen, change_fen: totalChange }), changeFen };
+      }
+      // Part payment of a split tender: the order stays pending until the tenders cover it.
+      const partial = this.db
+        .prepare(
+          `UPDATE orders SET paid_fen = ?, change_fen = ?, version = version + 1, updated_at = ?
+           WHERE id = ? AND state = 'pending_payment' AND paid_fen = ? RETURNING *`,
+        )
+        .get(paidFen, totalChange, now, order.id, order.paid_fen) as OrderRow | undefined;
+      if (!partial) throw new TillError('ORDER_CHANGED', { orderId });
+      return { order: partial, changeFen };
+    })();
+    this.options.onOrderChanged?.(result.order);
+    return { detail: this.get(orderId), changeFen: result.changeFen };
+  }
+
+  /**
+   * Abandons an unpaid order. Cash already taken for part of a split tender is handed back and
+   * recorded as refunds in the same transaction, with the approving manager.
+   */
+  cancel(actor: Actor, orderId: string, reason: string, approverId?: string): OrderDetail {
+    const order = this.db.transaction(() => {
+      const current = this.requireOrder(orderId);
+      assertTransition(current.state, 'cancelled');
+      const payments = this.store.payments(orderId);
+      if (payments.some((p) => ['created', 'pending', 'unknown', 'closing'].includes(p.state))) {
+        throw new TillError('PAYMENT_IN_PROGRESS', { orderId });
+      }
+      const taken = payments.filter((p) => p.state === 'succeeded');
+      if (taken.length > 0 && !approverId) throw new TillError('APPROVAL_REQUIRED', { action: 'cancel_paid' });
+      const now = this.nowIso();
+      let refunded = 0;
+      taken.forEach((payment, index) => {
+        if (payment.tender !== 'cash') throw new TillError('PAYMENT_IN_PROGRESS', { orderId, reason: 'provider_tender_needs_refund' });
+        this.db
+          .prepare(
+            `INSERT INTO refunds (id, order_id, payment_id, out_refund_no, amount_fen, reason, state, automatic, requested_by, approved_by, created_at, updated_at, succeeded_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'succeeded', 0, ?, ?, ?, ?, ?)`,
+          )
+          .run(this.newUlid(), orderId, payment.id, `R${current.order_no}-C${index + 1}`, payment.amount_fen, reason, actor.userId, approverId ?? null, now, now, now);
+        refunded += payment.amount_fen;
+      });
+      const cancelled = this.transition(orderId, current.state, 'cancelled', {
+        cancelled_at: now,
+        cancel_reason: reason,
+        refunded_fen: refunded,
+      });
+      appendAudit(this.db, {
+        at: now,
+        terminalId: actor.terminalId,
+        userId: actor.userId,
+        approverId: approverId ?? null,
+        action: 'order.cancelled',
+        target: current.order_no,
+        details: { reason, refundedCashFen: refunded },
+      });
+      return cancelled;
+    })();
+    this.options.onOrderChanged?.(order);
+    return this.get(orderId);
+  }
+
+  get(orderId: string): OrderDetail {
+    const order = this.requireOrder(orderId);
+    return {
+      order,
+      lines: this.store.lines(orderId),
+      payments: this.store.payments(orderId),
+      refunds: this.db.prepare('SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id').all(orderId) as RefundRow[],
+      dueFen: order.state === 'pending_payment' || order.state === 'paying' ? order.total_fen - order.paid_fen : 0,
+    };
+  }
+
+  listByDay(businessDateValue: string, options: { state?: OrderState; limit?: number; offset?: number } = {}): OrderRow[] {
+    return this.store.listByDay(this.options.identity().storeId, businessDateValue, options);
+  }
+
+  today(): string {
+    const identity = this.options.identity();
+    return businessDate(new Date(this.clock()), identity.timeZone, this.options.businessDayStartHour());
+  }
+}

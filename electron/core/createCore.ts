@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { openDatabase } from '../../db/connection';
+import { firstTerminal } from '../../db/stores/storesAndTerminals';
+import { seedDemoStore } from '../../db/seed/demoStore';
+import { seedDemoCatalog } from '../../db/seed/demoCatalog';
+import { countProducts } from '../../db/stores/products';
+import { TillError } from '../api/errors';
+import { SessionManager } from '../api/sessions';
+import { Dispatcher, type Logger } from '../api/dispatcher';
+import { CartService } from '../checkout/cartService';
+import { OrderService, type TillIdentity } from '../checkout/orders';
+import { Catalog } from '../checkout/catalog';
+import { importCatalogCsv } from '../checkout/catalogImport';
+import { CoreEventBus } from './events';
+import { Settings } from './settings';
+import { toProductDto, toScanDto, catalogPort } from './catalogAdapter';
+import type { ImportResultDto, ProductDto, ScanDto } from '../api/dto';
+
+export interface CoreOptions {
+  /** The SQLite file; a fresh temp path in tests. */
+  dbFile: string;
+  /** Seed the demo store, users and catalog into an empty database. */
+  demo?: boolean;
+  clock?: () => number;
+  logger?: Logger;
+}
+
+/**
+ * The composition root of the terminal core: the store, the services and the dispatcher, wired
+ * once. The Electron shell, the browser host, tests and benchmarks all start here, so they run
+ * exactly the same code. Never imports electron.
+ */
+export interface Core {
+  db: Database;
+  settings: Settings;
+  events: CoreEventBus;
+  sessions: SessionManager;
+  carts: CartService;
+  orders: OrderService;
+  catalog: { search(query: string, limit: number): ProductDto[]; lookupScan(code: string): ScanDto };
+  importCatalogCsv(csv: string): ImportResultDto;
+  dispatcher: Dispatcher;
+  identity(): TillIdentity;
+  clock(): number;
+  nowIso(): string;
+  close(): void;
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const clock = options.clock ?? Date.now;
+  const nowIso = () => new Date(clock()).toISOString();
+  const { db } = openDatabase({ file: options.dbFile, backupDir: join(options.dbFile, '..', 'backups') });
+  try {
+    if (options.demo) {
+      await seedDemoStore(db, nowIso());
+      if (countProducts(db) === 0) seedDemoCatalog(db);
+    }
+    const terminal = firstTerminal(db);
+    if (!terminal) throw new TillError('NO_STORE');
+    const identity: TillIdentity = {
+      storeId: terminal.store.id,
+      storeCode: terminal.store.code,
+      terminalId: terminal.id,
+      terminalCode: terminal.code,
+      timeZone: terminal.store.timezone,
+    };
+    const settings = new Settings(db);
+    const events = new CoreEventBus();
+    const catalog = new Catalog(db, () => settings.get('catalog.weighedBarcodeRules'));
+    const sessions = new SessionManager(
+      db,
+      {
+        maxAttempts: () => settings.get('security.pinMaxAttempts'),
+        lockoutMinutes: () => settings.get('security.lockoutMinutes'),
+        idleMinutes: () => settings.get('security.sessionIdleMinutes'),
+      },
+      () => identity.terminalId,
+      clock,
+    );
+    const carts = new CartService(
+      db,
+      catalogPort(catalog),
+      { roundingRule: () => settings.get('checkout.roundingRule'), discountCapBp: () => settings.get('checkout.discountCapBp') },
+      nowIso,
+      (terminalId, cart) => events.emit('cart.changed', { terminalId, cart }),
+    );
+    const orders = new OrderService({
+      db,
+      identity: () => identity,
+      roundingRule: () => settings.get('checkout.roundingRule'),
+      discountCapBp: () => settings.get('checkout.discountCapBp'),
+      businessDayStartHour: () => settings.get('store.businessDayStartHour'),
+      clock,
+      onOrderChanged: (order) => events.emit('order.changed', { orderId: order.id, orderNo: order.order_no, state: order.state, version: order.version }),
+    });
+    const core: Core = {
+      db,
+      settings,
+      events,
+      sessions,
+      carts,
+      orders,
+      catalog: {
+        search: (query, limit) => catalog.search(query, limit).map(toProductDto),
+        lookupScan: (code) => toScanDto(catalog.lookupScan(code)),
+      },
+      importCatalogCsv: (csv) => importCatalogCsv(db, csv),
+      dispatcher: undefined as unknown as Dispatcher,
+      identity: () => identity,
+      clock,
+      nowIso,
+      close: () => db.close(),
+    };
+    core.dispatcher = new Dispatcher(core, options.logger);
+    return core;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

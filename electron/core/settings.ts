@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { Database } from 'better-sqlite3';
+import { readAllSettings, writeSetting } from '../../db/stores/settings';
+import { TillError } from '../api/errors';
+import { weighedBarcodeRulesSchema, DEFAULT_WEIGHED_BARCODE_RULES } from '../checkout/barcode';
+
+/**
+ * Every setting the terminal knows, with its schema and default, in one table. Values are stored
+ * as JSON in the settings table and validated on the way in and on the way out, so a hand-edited
+ * or corrupted value falls back to the default instead of crashing a sale.
+ */
+export const SETTINGS_SCHEMA = {
+  'checkout.roundingRule': z.enum(['none', 'drop_fen', 'drop_jiao']).default('none'),
+  /** Discretionary discounts above this share of the subtotal need a manager's PIN (basis points). */
+  'checkout.discountCapBp': z.number().int().min(0).max(10_000).default(1_000),
+  /** Hour (store time) at which a new business day starts; 4 keeps a late-night shop's 01:30 sale on yesterday. */
+  'store.businessDayStartHour': z.number().int().min(0).max(23).default(0),
+  'security.pinMaxAttempts': z.number().int().min(3).max(10).default(5),
+  'security.lockoutMinutes': z.number().int().min(1).max(24 * 60).default(5),
+  'security.sessionIdleMinutes': z.number().int().min(5).max(24 * 60).default(12 * 60),
+  'catalog.weighedBarcodeRules': weighedBarcodeRulesSchema.default(DEFAULT_WEIGHED_BARCODE_RULES),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS_SCHEMA;
+export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS_SCHEMA)[K]>;
+export type SettingsSnapshot = { [K in SettingKey]: SettingValue<K> };
+
+export const SETTING_KEYS = Object.keys(SETTINGS_SCHEMA) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS_SCHEMA, key);
+}
+
+export class Settings {
+  private cache: SettingsSnapshot;
+
+  constructor(private readonly db: Database) {
+    this.cache = this.load();
+  }
+
+  private load(): SettingsSnapshot {
+    const raw = readAllSettings(this.db);
+    const snapshot: Record<string, unknown> = {};
+    for (const key of SETTING_KEYS) {
+      const parsed = SETTINGS_SCHEMA[key].safeParse(raw[key]);
+      snapshot[key] = parsed.success ? parsed.data : SETTINGS_SCHEMA[key].parse(undefined);
+    }
+    return snapshot as SettingsSnapshot;
+  }
+
+  get<K extends SettingKey>(key: K): SettingValue<K> {
+    return this.cache[key];
+  }
+
+  all(): SettingsSnapshot {
+    return { ...this.cache };
+  }
+
+  /** Validates and stores; the caller audits (it knows who). Must run inside the caller's transaction if any. */
+  set<K extends SettingKey>(key: K, value: unknown, now: string): SettingValue<K> {
+    const parsed = SETTINGS_SCHEMA[key].safeParse(value);
+    if (!parsed.success) throw new TillError('SETTING_INVALID', { key, issues: parsed.error.issues.map((i) => i.message) });
+    writeSetting(this.db, key, parsed.data, now);
+    this.cache = { ...this.cache, [key]: parsed.data };
+    return parsed.data as SettingValue<K>;
+  }
+}
