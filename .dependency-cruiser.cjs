@@ -62,6 +62,6 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js', '.json'] },
-    exclude: { path: 'node_modules|test/fixtures|bench/data' },
+    exclude: { path: '^(test/fixtures|bench/data)/' },
   },
 };

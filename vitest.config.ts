@@ -6,6 +6,7 @@ export default defineConfig({
     environment: 'node',
     // Each file gets its own temp SQLite database; files are independent.
     pool: 'forks',
+    reporters: ['default', './test/support/summaryReporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -27,7 +27,8 @@ export const ERROR_MESSAGES = {
   PRODUCT_NOT_FOUND: { zh: '未找到商品：{query}', en: 'Product not found: {query}' },
   PRODUCT_INACTIVE: { zh: '商品已停售：{name}', en: 'Product is no longer sold: {name}' },
   BARCODE_INVALID: { zh: '条码无效：{barcode}', en: 'Invalid barcode: {barcode}' },
-  CATALOG_IMPORT_FAILED: { zh: '商品导入失败：{reason}', en: 'Catalog import failed: {reason}' },
+  PRODUCT_NEEDS_WEIGHT: { zh: '称重商品，请过秤后扫描秤签：{name}', en: 'Sold by weight: weigh it and scan the scale label: {name}' },
+  CATALOG_IMPORT_FAILED: { zh: '商品导入失败：{reasonZh}', en: 'Catalog import failed: {reason}' },
   // cart and pricing
   CART_EMPTY: { zh: '购物车为空', en: 'The cart is empty' },
   CART_LINE_NOT_FOUND: { zh: '购物车中没有这一行', en: 'That cart line does not exist' },
