@@ -47,7 +47,7 @@ async function openToReady(source: string): Promise<number[]> {
     core.carts.view(session.terminalId);
     core.catalog.search('kkkl', 20);
     const elapsed = performance.now() - started;
-    core.close();
+    await core.close();
     times.push(elapsed);
   }
   return times;

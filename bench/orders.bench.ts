@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     core.orders.payCash(actor, order.order.id, order.order.total_fen);
   }
   const commitMs = performance.now() - started;
-  core.close();
+  await core.close();
 
   // 3. Raw: the same rows, inserted with prepared statements, one transaction per order, FULL.
   const { db } = openDatabase({ file: join(dir, 'raw.sqlite') });

@@ -216,8 +216,10 @@ CREATE INDEX payments_order ON payments(order_id);
 CREATE INDEX payments_provider_trade ON payments(provider_trade_no) WHERE provider_trade_no IS NOT NULL;
 CREATE INDEX payments_unfinished ON payments(state) WHERE state IN ('created', 'pending', 'unknown', 'closing');
 -- At most one live provider attempt per order: the database, not the code, is the last guard.
+-- An attempt being closed ('closing') no longer counts: the cashier may take another tender while
+-- the close is confirmed, and a success that still lands is refunded automatically.
 CREATE UNIQUE INDEX payments_one_live_attempt ON payments(order_id)
-  WHERE state IN ('created', 'pending', 'unknown', 'closing');
+  WHERE state IN ('created', 'pending', 'unknown');
 
 CREATE TABLE refunds (
   id                  TEXT PRIMARY KEY,

@@ -214,6 +214,7 @@ function prepareStatements(db: Database) {
     setActive: db.prepare('UPDATE products SET active = @active, updated_at = @updated_at WHERE id = @id'),
     byId: db.prepare(`SELECT ${COLUMNS} FROM products WHERE id = ?`),
     bySku: db.prepare(`SELECT ${COLUMNS} FROM products WHERE sku = ?`),
+    nameBySku: db.prepare('SELECT name FROM products WHERE sku = ?').pluck(),
     byPlu: db.prepare(`SELECT ${COLUMNS} FROM products WHERE plu = ?`),
     byBarcode: db.prepare(`SELECT ${P_COLUMNS} FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE b.barcode = ?`),
     barcodeOwner: db.prepare('SELECT product_id FROM product_barcodes WHERE barcode = ?').pluck(),
@@ -245,9 +246,18 @@ type Statements = ReturnType<typeof prepareStatements>;
 const storesByDb = new WeakMap<Database, ProductStore>();
 
 export interface SearchOptions {
+  /** At most this many products are returned. */
   limit: number;
   /** Include products that are no longer sold (manager screens); the till leaves them out. */
   includeInactive?: boolean;
+  /**
+   * Keep only products the caller accepts (not already shown, containing a short word …). Rows
+   * are read lazily and reading stops once `limit` are kept or `scanLimit` were read, so a
+   * filter never turns a search into a scan.
+   */
+  where?: (product: Product) => boolean;
+  /** At most this many index matches are read when `where` is given; defaults to `limit`. */
+  scanLimit?: number;
 }
 
 export class ProductStore {
@@ -361,6 +371,11 @@ export class ProductStore {
     return this.one(this.s.bySku, sku);
   }
 
+  /** Just the name: a cheap way to tell new and renamed products from unchanged ones. */
+  nameOfSku(sku: string): string | undefined {
+    return this.s.nameBySku.get(sku) as string | undefined;
+  }
+
   getByBarcode(barcode: string): Product | undefined {
     return this.one(this.s.byBarcode, barcode);
   }
@@ -400,33 +415,47 @@ export class ProductStore {
 
   /**
    * Products containing every term (case-insensitive) through the trigram index. Terms shorter
-   * than three characters cannot use it and are ignored here (the caller filters on them);
-   * `column` narrows the match to the name. Each term is quoted, so no input is query syntax.
+   * than three characters cannot use it and are ignored here (the caller filters on them with
+   * `where`); `column` narrows the match to one column. Each term is quoted, so no input is
+   * query syntax.
    */
-  bySubstrings(terms: readonly string[], options: SearchOptions & { column?: 'name' }): Product[] {
+  bySubstrings(terms: readonly string[], options: SearchOptions & { column?: 'name' | 'pinyin' }): Product[] {
     const usable = terms.filter((term) => Array.from(term).length >= MIN_SUBSTRING_CHARS);
-    if (usable.length === 0 || options.limit <= 0) return [];
+    if (usable.length === 0) return [];
     const phrases = usable.map(ftsPhrase).join(' ');
     const match = options.column ? `${options.column} : (${phrases})` : phrases;
-    return this.many(this.s.substring, { match, all: options.includeInactive ? 1 : 0, limit: options.limit });
+    return this.collect(this.s.substring, { match }, options);
   }
 
   private range(bounded: Statement, open: Statement, prefix: string, options: SearchOptions, key: (p: Product) => string): Product[] {
-    if (prefix === '' || options.limit <= 0) return [];
+    if (prefix === '') return [];
     const high = prefixUpperBound(prefix);
-    const params = { low: prefix, limit: options.limit, all: options.includeInactive ? 1 : 0 };
-    if (high !== null) return this.many(bounded, { ...params, high });
+    if (high !== null) return this.collect(bounded, { low: prefix, high }, options);
     // Only a prefix made entirely of U+10FFFF has no upper bound; LIMIT still bounds the scan.
-    return this.many(open, params).filter((product) => key(product).startsWith(prefix));
+    const where = options.where;
+    const startsWith = (product: Product) => key(product).startsWith(prefix) && (where === undefined || where(product));
+    return this.collect(open, { low: prefix }, { ...options, where: startsWith });
+  }
+
+  private collect(statement: Statement, params: Record<string, unknown>, options: SearchOptions): Product[] {
+    if (options.limit <= 0) return [];
+    const all = options.includeInactive ? 1 : 0;
+    const { where } = options;
+    if (!where) return (statement.all({ ...params, all, limit: options.limit }) as ProductRow[]).map(rowToProduct);
+    const kept: Product[] = [];
+    // iterate() reads row by row; leaving the loop early stops the statement.
+    for (const row of statement.iterate({ ...params, all, limit: Math.max(options.scanLimit ?? options.limit, options.limit) })) {
+      const product = rowToProduct(row as ProductRow);
+      if (!where(product)) continue;
+      kept.push(product);
+      if (kept.length >= options.limit) break;
+    }
+    return kept;
   }
 
   private one(statement: Statement, param: unknown): Product | undefined {
     const row = statement.get(param) as ProductRow | undefined;
     return row ? rowToProduct(row) : undefined;
-  }
-
-  private many(statement: Statement, params: unknown): Product[] {
-    return (statement.all(params) as ProductRow[]).map(rowToProduct);
   }
 }
 

@@ -28,6 +28,9 @@ export const discountInputSchema = z.discriminatedUnion('kind', [
 
 const none = z.object({}).strict();
 
+/** Merchant credentials kept encrypted at rest; settable by an owner, never readable through the API. */
+export const SECRET_NAMES = ['wechat.merchantPrivateKey', 'wechat.apiV3Key', 'alipay.appPrivateKey', 'sync.terminalSecret'] as const;
+
 interface MethodSpec<I extends z.ZodType, O> {
   /** null: callable without a session (log-in). */
   role: Role | null;
@@ -135,6 +138,32 @@ export const API = {
         offset: z.number().int().min(0).max(1_000_000).default(0),
       })
       .strict(),
+  }),
+
+  // payments: provider attempts run in the main process; progress arrives as payment.progress events
+  'payment.startQr': method<Dto.PaymentDto>()({
+    role: 'cashier',
+    input: z.object({ orderId: ulid, tender: z.enum(['wechat', 'alipay']), amountFen: positiveFen.optional() }).strict(),
+  }),
+  'payment.scanCode': method<Dto.PaymentDto>()({
+    role: 'cashier',
+    // The code is checked for a provider prefix and length before any network call.
+    input: z.object({ orderId: ulid, code: z.string().trim().min(1).max(64), amountFen: positiveFen.optional() }).strict(),
+  }),
+  'payment.cancel': method<Dto.PaymentDto>()({ role: 'cashier', input: z.object({ paymentId: ulid }).strict(), audited: true }),
+  'payment.get': method<Dto.PaymentDto>()({ role: 'cashier', input: z.object({ paymentId: ulid }).strict() }),
+  'refund.create': method<Dto.RefundDto[]>()({
+    role: 'cashier',
+    input: z
+      .object({ orderId: ulid, amountFen: positiveFen, reason: text(200), paymentId: ulid.optional(), approval: approvalSchema })
+      .strict(),
+    audited: true,
+  }),
+  'payments.status': method<Dto.ProviderStatusDto>()({ role: 'manager', input: none }),
+  'secrets.set': method<{ ok: true }>()({
+    role: 'owner',
+    input: z.object({ name: z.enum(SECRET_NAMES), value: z.string().min(1).max(20_000) }).strict(),
+    audited: true,
   }),
 
   // administration

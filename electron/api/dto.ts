@@ -78,6 +78,11 @@ export interface PaymentDto {
   providerTradeNo: string | null;
   failureCode: string | null;
   failureMessage: string | null;
+  /** Merchant QR only: the code to render, and when it stops being payable. */
+  codeUrl: string | null;
+  expiresAt: string | null;
+  /** Customer code only: the last four digits (the code itself is never stored). */
+  authCodeTail: string | null;
   createdAt: string;
   succeededAt: string | null;
 }
@@ -90,7 +95,18 @@ export interface RefundDto {
   reason: string | null;
   state: string;
   automatic: boolean;
+  failureCode: string | null;
   createdAt: string;
+  succeededAt: string | null;
+}
+
+export interface ProviderStatusDto {
+  wechat: { configured: boolean; sandbox: boolean; merchantId: string | null };
+  alipay: { configured: boolean; sandbox: boolean; merchantId: string | null };
+  /** Which secrets are set; never their values. */
+  secrets: Record<string, boolean>;
+  unfinishedPayments: number;
+  openRefunds: number;
 }
 
 export interface OrderSummaryDto {

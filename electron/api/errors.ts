@@ -47,6 +47,12 @@ export const ERROR_MESSAGES = {
   PAYMENT_INSUFFICIENT: { zh: '实收金额不足：应收 {due}', en: 'Not enough tendered: {due} due' },
   PAYMENT_IN_PROGRESS: { zh: '订单有正在进行的支付，请先完成或取消支付', en: 'A payment is in progress for this order; finish or cancel it first' },
   PAYMENT_EXCEEDS_DUE: { zh: '支付金额超过待付金额 {due}', en: 'The payment is more than the {due} still due' },
+  // payments
+  PAYMENT_CODE_INVALID: { zh: '无法识别的付款码（尾号 {tail}），请让顾客刷新后重扫', en: 'Unrecognised payment code (ending {tail}); ask the customer to refresh and scan again' },
+  PAYMENT_NOT_FOUND: { zh: '未找到支付记录：{paymentId}', en: 'Payment not found: {paymentId}' },
+  PROVIDER_NOT_CONFIGURED: { zh: '未配置支付渠道：{provider}', en: 'Payment provider not configured: {provider}' },
+  REFUND_NOT_ALLOWED: { zh: '无法退款：{reason}', en: 'Cannot refund: {reason}' },
+  REFUND_EXCEEDS_PAID: { zh: '退款金额超过可退金额 {refundable}', en: 'The refund is more than the {refundable} that can be refunded' },
   // configuration
   SETTING_INVALID: { zh: '设置无效：{key}', en: 'Invalid setting: {key}' },
   NO_STORE: { zh: '尚未配置门店和终端', en: 'No store and terminal are configured yet' },

@@ -7,7 +7,7 @@ import { isSettingKey } from '../core/settings';
 import type { ApiMethodName, ApiOutput, ApiParsedInput } from './contract';
 import { TillError } from './errors';
 import { forbidden, hasRole, type Session } from './sessions';
-import { toOrderDto, toOrderSummaryDto, toUserDto } from './mappers';
+import { toOrderDto, toOrderSummaryDto, toPaymentDto, toRefundDto, toUserDto } from './mappers';
 import type { SessionDto } from './dto';
 
 export interface HandlerContext {
@@ -96,13 +96,61 @@ export const HANDLERS: Handlers = {
   },
   'order.cancel': async (ctx, input) => {
     const approver = await approverOf(ctx, input.approval);
-    return toOrderDto(ctx.core.orders.cancel(actorOf(ctx), input.orderId, input.reason, approver?.approverId));
+    const detail = ctx.core.orders.cancel(actorOf(ctx), input.orderId, input.reason, approver?.approverId);
+    // Provider tenders of a part-paid order were turned into refund rows: send them now.
+    ctx.core.refunds.sweep();
+    return toOrderDto(detail);
   },
   'order.get': ({ core }, input) => toOrderDto(core.orders.get(input.orderId)),
   'order.listByDay': ({ core }, input) =>
     core.orders
       .listByDay(input.date ?? core.orders.today(), { ...(input.state ? { state: input.state } : {}), limit: input.limit, offset: input.offset })
       .map(toOrderSummaryDto),
+
+  'payment.startQr': (ctx, input) => toPaymentDto(ctx.core.payments.startMerchantQr(actorOf(ctx), input.orderId, input.tender, input.amountFen)),
+  'payment.scanCode': (ctx, input) => toPaymentDto(ctx.core.payments.startCustomerCode(actorOf(ctx), input.orderId, input.code, input.amountFen)),
+  'payment.cancel': (ctx, input) => toPaymentDto(ctx.core.payments.cancelAttempt(actorOf(ctx), input.paymentId)),
+  'payment.get': ({ core }, input) => {
+    const row = core.payments.store.get(input.paymentId);
+    if (!row) throw new TillError('PAYMENT_NOT_FOUND', { paymentId: input.paymentId });
+    return toPaymentDto(row);
+  },
+  'refund.create': async (ctx, input) => {
+    const approver = await ctx.core.sessions.approve(input.approval, 'manager');
+    return ctx.core.refunds
+      .requestRefund(actorOf(ctx), {
+        orderId: input.orderId,
+        amountFen: input.amountFen,
+        reason: input.reason,
+        approverId: approver.id,
+        ...(input.paymentId ? { paymentId: input.paymentId } : {}),
+      })
+      .map(toRefundDto);
+  },
+  'payments.status': ({ core }) => {
+    const describe = (name: 'wechat' | 'alipay') => {
+      const entry = core.providers.entry(name);
+      return { configured: Boolean(entry), sandbox: entry?.sandbox ?? false, merchantId: entry?.client.merchantId ?? null };
+    };
+    return {
+      wechat: describe('wechat'),
+      alipay: describe('alipay'),
+      secrets: core.vault?.describe() ?? {},
+      unfinishedPayments: core.payments.store.unfinished().length,
+      openRefunds: (core.db.prepare("SELECT count(*) AS n FROM refunds WHERE state IN ('created', 'pending', 'unknown', 'abnormal')").get() as { n: number }).n,
+    };
+  },
+  'secrets.set': (ctx, input) => {
+    if (!ctx.core.vault) throw new TillError('SETTING_INVALID', { key: input.name });
+    const session = sessionOf(ctx);
+    const now = ctx.core.nowIso();
+    ctx.core.db.transaction(() => {
+      ctx.core.vault!.store(input.name, input.value);
+      // The audit says which secret changed and who changed it, never the value.
+      appendAudit(ctx.core.db, { at: now, terminalId: session.terminalId, userId: session.userId, action: 'secret.changed', target: input.name });
+    })();
+    return { ok: true };
+  },
 
   'settings.get': ({ core }) => core.settings.all(),
   'settings.set': (ctx, input) => {

@@ -1,7 +1,7 @@
-import type { OrderRow } from '../../db/stores/orders';
+import type { OrderRow, PaymentRow } from '../../db/stores/orders';
 import type { UserRow } from '../../db/stores/users';
-import type { OrderDetail } from '../checkout/orders';
-import type { OrderDto, OrderSummaryDto, UserDto } from './dto';
+import type { OrderDetail, RefundRow } from '../checkout/orders';
+import type { OrderDto, OrderSummaryDto, PaymentDto, RefundDto, UserDto } from './dto';
 
 /** Database rows → API DTOs, in one place so column names never leak to the renderer. */
 
@@ -76,31 +76,44 @@ export function toOrderDto(detail: OrderDetail): OrderDto {
       taxFen: line.tax_fen,
       refundedQuantity: line.refunded_quantity,
     })),
-    payments: detail.payments.map((payment) => ({
-      id: payment.id,
-      tender: payment.tender,
-      method: payment.method,
-      outTradeNo: payment.out_trade_no,
-      amountFen: payment.amount_fen,
-      tenderedFen: payment.tendered_fen,
-      changeFen: payment.change_fen,
-      state: payment.state,
-      providerTradeNo: payment.provider_trade_no,
-      failureCode: payment.failure_code,
-      failureMessage: payment.failure_message,
-      createdAt: payment.created_at,
-      succeededAt: payment.succeeded_at,
-    })),
-    refunds: detail.refunds.map((refund) => ({
-      id: refund.id,
-      paymentId: refund.payment_id,
-      outRefundNo: refund.out_refund_no,
-      amountFen: refund.amount_fen,
-      reason: refund.reason,
-      state: refund.state,
-      automatic: refund.automatic === 1,
-      createdAt: refund.created_at,
-    })),
+    payments: detail.payments.map(toPaymentDto),
+    refunds: detail.refunds.map(toRefundDto),
+  };
+}
+
+export function toPaymentDto(payment: PaymentRow): PaymentDto {
+  return {
+    id: payment.id,
+    tender: payment.tender,
+    method: payment.method,
+    outTradeNo: payment.out_trade_no,
+    amountFen: payment.amount_fen,
+    tenderedFen: payment.tendered_fen,
+    changeFen: payment.change_fen,
+    state: payment.state,
+    providerTradeNo: payment.provider_trade_no,
+    failureCode: payment.failure_code,
+    failureMessage: payment.failure_message,
+    codeUrl: payment.code_url,
+    expiresAt: payment.expires_at,
+    authCodeTail: payment.auth_code_tail,
+    createdAt: payment.created_at,
+    succeededAt: payment.succeeded_at,
+  };
+}
+
+export function toRefundDto(refund: RefundRow): RefundDto {
+  return {
+    id: refund.id,
+    paymentId: refund.payment_id,
+    outRefundNo: refund.out_refund_no,
+    amountFen: refund.amount_fen,
+    reason: refund.reason,
+    state: refund.state,
+    automatic: refund.automatic === 1,
+    failureCode: refund.failure_code,
+    createdAt: refund.created_at,
+    succeededAt: refund.succeeded_at,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { ProductStore, searchKeysFor, MIN_SUBSTRING_CHARS, type Product } from '../../db/stores/products';
+import { ProductStore, MIN_SUBSTRING_CHARS, searchKeysFor, type Product, type SearchOptions } from '../../db/stores/products';
 import { TillError } from '../api/errors';
 import {
   DEFAULT_WEIGHED_BARCODE_RULES,
@@ -71,6 +71,8 @@ function toSummary(product: Product, barcodes?: string[]): ProductSummary {
   return summary;
 }
 
+const HAN = /\p{Script=Han}/u;
+
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
 
@@ -87,6 +89,9 @@ export class Catalog {
   constructor(db: Database, rules: WeighedRulesSource = DEFAULT_WEIGHED_BARCODE_RULES) {
     this.store = ProductStore.for(db);
     this.rules = typeof rules === 'function' ? rules : () => rules;
+    // pinyin-pro builds its dictionary on first use (~40 ms); pay that at start-up, not on the
+    // cashier's first two-character search.
+    searchKeysFor('收银');
   }
 
   getProduct(id: number): ProductSummary | undefined {
@@ -148,38 +153,67 @@ export class Catalog {
     if (q === '' || max === 0) return [];
     const includeInactive = options.includeInactive ?? false;
     const found = new Map<number, Product>();
+    const room = () => max - found.size;
     const add = (products: Iterable<Product | undefined>) => {
       for (const product of products) {
-        if (found.size >= max) return;
-        if (product && (includeInactive || product.active) && !found.has(product.id)) found.set(product.id, product);
+        if (room() > 0 && product && (includeInactive || product.active) && !found.has(product.id)) found.set(product.id, product);
       }
     };
-    const room = () => found.size < max;
-    const bounded = { limit: max, includeInactive };
+    // Each tier asks only for what is still missing, skips what earlier tiers found, and reads at
+    // most that many rows more than it returns: the work is bounded by the limit, not the catalog.
+    const tier = (extra: (product: Product) => boolean = () => true, scanFactor = 1) => ({
+      limit: room(),
+      includeInactive,
+      where: (product: Product) => !found.has(product.id) && extra(product),
+      scanLimit: room() * scanFactor + found.size,
+    });
     const upper = q.toUpperCase();
 
     add([this.productByBarcode(q), this.store.getBySku(q), upper === q ? undefined : this.store.getBySku(upper)]);
 
     // Initials hold only a–z and 0–9, so only a query of those can be a prefix of them.
     const asciiKey = q.toLowerCase().replace(/ /g, '');
-    if (room() && /^[a-z0-9]+$/.test(asciiKey)) add(this.store.byInitialsPrefix(asciiKey, bounded));
-    if (room()) add(this.store.byNamePrefix(q, bounded));
-    if (room()) add(this.store.bySkuPrefix(q, bounded));
-    if (room() && upper !== q) add(this.store.bySkuPrefix(upper, bounded));
-
-    if (room()) {
-      const terms = q.split(' ');
-      const shortTerms = terms.filter((term) => Array.from(term).length < MIN_SUBSTRING_CHARS).map((term) => term.toLowerCase());
-      if (shortTerms.length < terms.length) {
-        // Words too short for the trigram index are checked here, on a bounded over-fetch.
-        const keep = (product: Product) => shortTerms.every((term) => haystack(product).includes(term));
-        const fetch = shortTerms.length === 0 ? max : max * 4;
-        add(this.store.bySubstrings(terms, { ...bounded, limit: fetch, column: 'name' }).filter(keep));
-        if (room()) add(this.store.bySubstrings(terms, { ...bounded, limit: fetch + found.size }).filter(keep));
-      }
-    }
+    if (room() > 0 && /^[a-z0-9]+$/.test(asciiKey)) add(this.store.byInitialsPrefix(asciiKey, tier()));
+    if (room() > 0) add(this.store.byNamePrefix(q, tier()));
+    if (room() > 0) add(this.store.bySkuPrefix(q, tier()));
+    if (room() > 0 && upper !== q) add(this.store.bySkuPrefix(upper, tier()));
+    if (room() > 0) this.addSubstringMatches(q, tier, add);
 
     return [...found.values()].map((product) => toSummary(product, this.store.barcodesOf(product.id)));
+  }
+
+  /**
+   * The substring tier. Words of three characters or more go through the trigram index (matches
+   * in the name listed first); shorter words filter what it returns. A query of one or two Chinese
+   * characters (可乐, 牛奶: what cashiers type most) is too short for trigrams, so it is looked up
+   * by its pinyin ('kele') in the pinyin column and kept only where the name has the characters.
+   */
+  private addSubstringMatches(
+    q: string,
+    tier: (extra?: (product: Product) => boolean, scanFactor?: number) => SearchOptions,
+    add: (products: Iterable<Product>) => void,
+  ): void {
+    // Filters reject some index matches, so they may read a few times more rows than they keep.
+    const FILTER_SCAN_FACTOR = 4;
+    if (Array.from(q).length < MIN_SUBSTRING_CHARS) {
+      if (!HAN.test(q)) return;
+      const spelled = searchKeysFor(q).pinyin;
+      if (spelled.length < MIN_SUBSTRING_CHARS) return;
+      add(this.store.bySubstrings([spelled], { ...tier((p) => p.name.includes(q), FILTER_SCAN_FACTOR), column: 'pinyin' }));
+      return;
+    }
+    const terms = q.split(' ');
+    const shortTerms = terms.filter((term) => Array.from(term).length < MIN_SUBSTRING_CHARS).map((term) => term.toLowerCase());
+    if (shortTerms.length === terms.length) return;
+    const keep = (product: Product) => shortTerms.every((term) => haystack(product).includes(term));
+    const scanFactor = shortTerms.length === 0 ? 1 : FILTER_SCAN_FACTOR;
+    // One pass over all columns, then name matches first. A separate name-only pass would be
+    // redundant (letters and digits of a name are also in its pinyin) and slow: a column filter
+    // does not shorten FTS5's posting lists, so '000' would walk every SKU's entry to find none.
+    const matches = this.store.bySubstrings(terms, tier(keep, scanFactor));
+    const lowered = terms.map((term) => term.toLowerCase());
+    const inName = (product: Product) => lowered.every((term) => product.name.toLowerCase().includes(term));
+    add([...matches.filter(inName), ...matches.filter((product) => !inName(product))]);
   }
 
   private productByBarcode(code: string): Product | undefined {
@@ -205,5 +239,3 @@ function haystack(product: Product): string {
   return `${product.name.toLowerCase()}\u0000${product.pinyin}\u0000${product.pinyinInitials}\u0000${product.sku.toLowerCase()}`;
 }
 
-/** Re-exported so import and seed callers reach the one pinyin helper from the checkout side too. */
-export { searchKeysFor };

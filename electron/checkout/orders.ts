@@ -203,10 +203,70 @@ export class OrderService {
     return order;
   }
 
-  /** Settles a fully paid order: paid, then straight to completed (no fulfilment step at a till). */
-  private settle(order: OrderRow, extra: { paid_fen: number; change_fen: number }): OrderRow {
+  /**
+   * Adds a captured tender to an open order, inside the caller's transaction. Settles the order
+   * (paid → completed) when the tenders cover the total; otherwise the order waits for the rest
+   * (split tender), going back from `paying` to `pending_payment`. Returns undefined when the order
+   * can no longer take this money (cancelled, already paid, or the amount exceeds what is due):
+   * the caller must then refund it.
+   */
+  applyPayment(orderId: string, amountFen: number, changeFen = 0): OrderRow | undefined {
+    const order = this.requireOrder(orderId);
+    if (order.state !== 'pending_payment' && order.state !== 'paying') return undefined;
+    const due = order.total_fen - order.paid_fen;
+    if (amountFen > due) return undefined;
+    const paidFen = order.paid_fen + amountFen;
+    const totalChange = order.change_fen + changeFen;
     const now = this.nowIso();
-    const paid = this.transition(order.id, order.state, 'paid', { ...extra, paid_at: now });
+    if (paidFen === order.total_fen) {
+      const paid = this.transition(order.id, order.state, 'paid', { paid_fen: paidFen, change_fen: totalChange, paid_at: now });
+      return this.transition(paid.id, 'paid', 'completed', { completed_at: now });
+    }
+    if (order.state === 'paying') {
+      return this.transition(order.id, 'paying', 'pending_payment', { paid_fen: paidFen, change_fen: totalChange });
+    }
+    const partial = this.db
+      .prepare(
+        `UPDATE orders SET paid_fen = ?, change_fen = ?, version = version + 1, updated_at = ?
+         WHERE id = ? AND state = 'pending_payment' AND paid_fen = ? RETURNING *`,
+      )
+      .get(paidFen, totalChange, now, order.id, order.paid_fen) as OrderRow | undefined;
+    if (!partial) throw new TillError('ORDER_CHANGED', { orderId });
+    return partial;
+  }
+
+  /**
+   * Records money returned to the customer, inside the caller's transaction: the order becomes
+   * partially_refunded or refunded (a cancelled order stays cancelled), and sync learns of it.
+   */
+  applyRefund(orderId: string, amountFen: number): OrderRow {
+    const order = this.requireOrder(orderId);
+    const refunded = order.refunded_fen + amountFen;
+    if (refunded > order.paid_fen) throw new TillError('REFUND_EXCEEDS_PAID', { refundable: formatFen(order.paid_fen - order.refunded_fen) });
+    if (order.state === 'cancelled' || order.state === 'pending_payment' || order.state === 'paying') {
+      const now = this.nowIso();
+      const updated = this.db
+        .prepare('UPDATE orders SET refunded_fen = ?, paid_fen = paid_fen, version = version + 1, updated_at = ? WHERE id = ? AND refunded_fen = ? RETURNING *')
+        .get(refunded, now, orderId, order.refunded_fen) as OrderRow | undefined;
+      if (!updated) throw new TillError('ORDER_CHANGED', { orderId });
+      if (updated.state === 'cancelled') enqueueOutbox(this.db, 'order', orderId, updated.version, now);
+      return updated;
+    }
+    const to = refunded === order.total_fen ? 'refunded' : 'partially_refunded';
+    return this.transition(orderId, order.state, to, { refunded_fen: refunded });
+  }
+
+  /** A provider attempt ended without money: the order is open for another tender again. */
+  releaseAttempt(orderId: string): OrderRow | undefined {
+    const order = this.requireOrder(orderId);
+    if (order.state !== 'paying') return undefined;
+    return this.transition(orderId, 'paying', 'pending_payment');
+  }
+
+  /** A settled order with a zero total (fully discounted): nothing to tender. */
+  private settleZero(order: OrderRow): OrderRow {
+    const now = this.nowIso();
+    const paid = this.transition(order.id, order.state, 'paid', { paid_at: now });
     return this.transition(paid.id, 'paid', 'completed', { completed_at: now });
   }
 
@@ -216,21 +276,24 @@ export class OrderService {
    */
   payCash(actor: Actor, orderId: string, tenderedFen: number, amountFen?: number): { detail: OrderDetail; changeFen: number } {
     assertFen(tenderedFen, 'tendered');
+    if (amountFen !== undefined) assertFen(amountFen, 'amount');
     const result = this.db.transaction(() => {
       const order = this.requireOrder(orderId);
       if (order.state !== 'pending_payment') {
-        throw new TillError('ILLEGAL_TRANSITION', { from: order.state, to: 'paid', fromZh: order.state, toZh: '已支付' });
+        assertTransition(order.state, 'paid');
+        // paying → paid is legal in the table, but not for cash while a provider attempt is live.
+        throw new TillError('PAYMENT_IN_PROGRESS', { orderId });
       }
       const due = order.total_fen - order.paid_fen;
-      if (due === 0) return { order: this.settle(order, { paid_fen: order.paid_fen, change_fen: order.change_fen }), changeFen: 0 };
-      const applied = amountFen ?? Math.min(tenderedFen, due);
-      if (amountFen !== undefined) assertFen(amountFen, 'amount');
+      if (due === 0) return { order: this.settleZero(order), changeFen: 0 };
+      // Without an explicit cash part the cash must settle the bill; a split tender names its cash part.
+      const applied = amountFen ?? due;
       if (applied <= 0) throw new TillError('PAYMENT_INSUFFICIENT', { due: formatFen(due) });
       if (applied > due) throw new TillError('PAYMENT_EXCEEDS_DUE', { due: formatFen(due) });
       if (tenderedFen < applied) throw new TillError('PAYMENT_INSUFFICIENT', { due: formatFen(applied) });
       const changeFen = tenderedFen - applied;
       const now = this.nowIso();
-      const payment: PaymentRow = {
+      this.store.insertPayment({
         id: this.newUlid(),
         order_id: order.id,
         tender: 'cash',
@@ -254,22 +317,10 @@ export class OrderService {
         updated_at: now,
         succeeded_at: now,
         finished_at: now,
-      };
-      this.store.insertPayment(payment);
-      const paidFen = order.paid_fen + applied;
-      const totalChange = order.change_fen + changeFen;
-      if (paidFen === order.total_fen) {
-        return { order: this.settle(order, { paid_fen: paidFen, change_fen: totalChange }), changeFen };
-      }
-      // Part payment of a split tender: the order stays pending until the tenders cover it.
-      const partial = this.db
-        .prepare(
-          `UPDATE orders SET paid_fen = ?, change_fen = ?, version = version + 1, updated_at = ?
-           WHERE id = ? AND state = 'pending_payment' AND paid_fen = ? RETURNING *`,
-        )
-        .get(paidFen, totalChange, now, order.id, order.paid_fen) as OrderRow | undefined;
-      if (!partial) throw new TillError('ORDER_CHANGED', { orderId });
-      return { order: partial, changeFen };
+      });
+      const updated = this.applyPayment(order.id, applied, changeFen);
+      if (!updated) throw new TillError('ORDER_CHANGED', { orderId });
+      return { order: updated, changeFen };
     })();
     this.options.onOrderChanged?.(result.order);
     return { detail: this.get(orderId), changeFen: result.changeFen };
@@ -284,7 +335,8 @@ export class OrderService {
       const current = this.requireOrder(orderId);
       assertTransition(current.state, 'cancelled');
       const payments = this.store.payments(orderId);
-      if (payments.some((p) => ['created', 'pending', 'unknown', 'closing'].includes(p.state))) {
+      // An attempt being closed does not block: if it still succeeds it is refunded automatically.
+      if (payments.some((p) => ['created', 'pending', 'unknown'].includes(p.state))) {
         throw new TillError('PAYMENT_IN_PROGRESS', { orderId });
       }
       const taken = payments.filter((p) => p.state === 'succeeded');
@@ -292,14 +344,16 @@ export class OrderService {
       const now = this.nowIso();
       let refunded = 0;
       taken.forEach((payment, index) => {
-        if (payment.tender !== 'cash') throw new TillError('PAYMENT_IN_PROGRESS', { orderId, reason: 'provider_tender_needs_refund' });
+        // Cash goes back from the drawer now; a provider tender gets a refund row that the payments
+        // layer sends (and confirms) with its deterministic out_refund_no.
+        const isCash = payment.tender === 'cash';
         this.db
           .prepare(
             `INSERT INTO refunds (id, order_id, payment_id, out_refund_no, amount_fen, reason, state, automatic, requested_by, approved_by, created_at, updated_at, succeeded_at)
-             VALUES (?, ?, ?, ?, ?, ?, 'succeeded', 0, ?, ?, ?, ?, ?)`,
+             VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
           )
-          .run(this.newUlid(), orderId, payment.id, `R${current.order_no}-C${index + 1}`, payment.amount_fen, reason, actor.userId, approverId ?? null, now, now, now);
-        refunded += payment.amount_fen;
+          .run(this.newUlid(), orderId, payment.id, `R${current.order_no}-C${index + 1}`, payment.amount_fen, reason, isCash ? 'succeeded' : 'created', actor.userId, approverId ?? null, now, now, isCash ? now : null);
+        if (isCash) refunded += payment.amount_fen;
       });
       const cancelled = this.transition(orderId, current.state, 'cancelled', {
         cancelled_at: now,

@@ -14,8 +14,12 @@ import { Catalog } from '../checkout/catalog';
 import { importCatalogCsv } from '../checkout/catalogImport';
 import { CoreEventBus } from './events';
 import { Settings } from './settings';
-import { toProductDto, toScanDto, catalogPort } from './catalogAdapter';
 import type { ImportResultDto, ProductDto, ScanDto } from '../api/dto';
+import { PaymentEngine } from '../payments/attempts/engine';
+import { RefundEngine } from '../payments/refunds/refundEngine';
+import { ProviderRegistry } from '../payments/registry';
+import { SecretVault, type SecretKeeper } from '../payments/secrets';
+import type { PaymentTiming } from '../payments/attempts/timing';
 
 export interface CoreOptions {
   /** The SQLite file; a fresh temp path in tests. */
@@ -24,6 +28,12 @@ export interface CoreOptions {
   demo?: boolean;
   clock?: () => number;
   logger?: Logger;
+  /** Seals merchant secrets at rest (safeStorage in Electron, a 0600 key file in the browser host). */
+  secretKeeper?: SecretKeeper;
+  /** Provider timings; compressed in tests. */
+  paymentTiming?: PaymentTiming;
+  /** Do not resume unfinished payments at start (a test that drives them by hand). */
+  paymentsManual?: boolean;
 }
 
 /**
@@ -40,11 +50,16 @@ export interface Core {
   orders: OrderService;
   catalog: { search(query: string, limit: number): ProductDto[]; lookupScan(code: string): ScanDto };
   importCatalogCsv(csv: string): ImportResultDto;
+  providers: ProviderRegistry;
+  payments: PaymentEngine;
+  refunds: RefundEngine;
+  vault: SecretVault | undefined;
   dispatcher: Dispatcher;
   identity(): TillIdentity;
   clock(): number;
   nowIso(): string;
-  close(): void;
+  /** Stops the payment drivers (they resume from the store on the next start) and closes the store. */
+  close(): Promise<void>;
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
@@ -80,7 +95,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     );
     const carts = new CartService(
       db,
-      catalogPort(catalog),
+      catalog,
       { roundingRule: () => settings.get('checkout.roundingRule'), discountCapBp: () => settings.get('checkout.discountCapBp') },
       nowIso,
       (terminalId, cart) => events.emit('cart.changed', { terminalId, cart }),
@@ -94,6 +109,29 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       clock,
       onOrderChanged: (order) => events.emit('order.changed', { orderId: order.id, orderNo: order.order_no, state: order.state, version: order.version }),
     });
+    const providers = new ProviderRegistry();
+    const log = (message: string) => (options.logger ?? (() => {}))({ level: 'warn', ref: 'payments', method: 'engine', message });
+    const refunds = new RefundEngine({
+      db,
+      orders,
+      providers: () => providers.clients(),
+      ...(options.paymentTiming ? { timing: options.paymentTiming } : {}),
+      clock,
+      onProgress: (progress) => events.emit('refund.progress', progress),
+      log,
+    });
+    const payments = new PaymentEngine({
+      db,
+      orders,
+      providers: () => providers.clients(),
+      refunds: () => refunds,
+      ...(options.paymentTiming ? { timing: options.paymentTiming } : {}),
+      clock,
+      onProgress: (progress) => events.emit('payment.progress', progress),
+      describe: (orderNo) => `${terminal.store.name} ${orderNo}`,
+      log,
+    });
+    const vault = options.secretKeeper ? new SecretVault(db, options.secretKeeper, clock) : undefined;
     const core: Core = {
       db,
       settings,
@@ -102,17 +140,28 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       carts,
       orders,
       catalog: {
-        search: (query, limit) => catalog.search(query, limit).map(toProductDto),
-        lookupScan: (code) => toScanDto(catalog.lookupScan(code)),
+        search: (query, limit) => catalog.search(query, limit),
+        lookupScan: (code) => catalog.lookupScan(code),
       },
       importCatalogCsv: (csv) => importCatalogCsv(db, csv),
+      providers,
+      payments,
+      refunds,
+      vault,
       dispatcher: undefined as unknown as Dispatcher,
       identity: () => identity,
       clock,
       nowIso,
-      close: () => db.close(),
+      close: async () => {
+        await Promise.all([payments.stop(), refunds.stop()]);
+        db.close();
+      },
     };
     core.dispatcher = new Dispatcher(core, options.logger);
+    if (!options.paymentsManual) {
+      payments.start();
+      refunds.start();
+    }
     return core;
   } catch (error) {
     db.close();

@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { PaymentProgress } from '../payments/attempts/engine';
+import type { RefundProgress } from '../payments/refunds/refundEngine';
 
 /**
  * Events flowing from the core to every screen (cashier window, customer display, manager).
@@ -7,7 +9,8 @@ import { EventEmitter } from 'node:events';
 export interface CoreEvents {
   'cart.changed': { terminalId: string; cart: unknown };
   'order.changed': { orderId: string; orderNo: string; state: string; version: number };
-  'payment.progress': { orderId: string; paymentId: string; stage: string; detail?: Record<string, unknown> };
+  'payment.progress': PaymentProgress;
+  'refund.progress': RefundProgress;
   'sync.status': { pending: number; lastSuccessAt: string | null; lastError: string | null };
   'printer.status': { printer: string; ok: boolean; message?: string };
 }

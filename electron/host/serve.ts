@@ -24,7 +24,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) return;
     closing = true;
     await host.close();
-    core.close();
+    await core.close();
     process.exit(0);
   });
 }

@@ -4,8 +4,8 @@ import type { CartView } from '../../electron/checkout/cart';
 import type { CashPaymentDto, OrderDto, OrderSummaryDto } from '../../electron/api/dto';
 
 let current: TestCore | undefined;
-afterEach(() => {
-  current?.cleanup();
+afterEach(async () => {
+  await current?.cleanup();
   current = undefined;
 });
 
@@ -271,11 +271,11 @@ describe('orders', () => {
     }
     expect(numbers.map((n) => n.slice(-4))).toEqual(['0001', '0002', '0003', '0004', '0005']);
     t.clock.advance(24 * 3_600_000);
-    const tomorrow = await ringUp(t, token, 1);
+    const tomorrow = await ringUp(t, await t.login('cashier', PINS.cashier), 1);
     expect(tomorrow.orderNo).toBe('S001-T01-20261124-0001');
-    const listed = await t.ok<OrderSummaryDto[]>('order.listByDay', { date: '2026-11-23' }, token);
+    const listed = await t.ok<OrderSummaryDto[]>('order.listByDay', { date: '2026-11-23' }, await t.login('cashier', PINS.cashier));
     expect(listed).toHaveLength(5);
-    expect(await t.ok<OrderSummaryDto[]>('order.listByDay', {}, token)).toHaveLength(1);
+    expect(await t.ok<OrderSummaryDto[]>('order.listByDay', {}, await t.login('cashier', PINS.cashier))).toHaveLength(1);
   });
 
   it('writes nothing when a step inside the payment transaction fails', async () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
   t = await startTestCore();
   tokens.push(await t.login('cashier', PINS.cashier), await t.login('manager', PINS.manager), await t.login('owner', PINS.owner));
 });
-afterAll(() => t.cleanup());
+afterAll(async () => t.cleanup());
 
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 const oddScalars = fc.oneof(

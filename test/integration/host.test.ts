@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await host.close();
-  t.cleanup();
+  await t.cleanup();
 });
 
 describe('browser host', () => {

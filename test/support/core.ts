@@ -22,11 +22,13 @@ export interface TestCore {
   ok: <T = unknown>(method: ApiMethodName, input?: unknown, token?: string) => Promise<T>;
   login: (username: string, pin: string) => Promise<string>;
   reopen: () => Promise<TestCore>;
-  cleanup: () => void;
+  cleanup: () => Promise<void>;
 }
 
 /** A real core on a fresh SQLite file with the demo store, users and catalog. */
-export async function startTestCore(options: { clock?: TestClock; file?: string; cleanup?: () => void } = {}): Promise<TestCore> {
+export async function startTestCore(
+  options: { clock?: TestClock; file?: string; cleanup?: () => void; extra?: Partial<Parameters<typeof createCore>[0]> } = {},
+): Promise<TestCore> {
   const clock = options.clock ?? testClock();
   let file = options.file;
   let cleanupDir = options.cleanup ?? (() => {});
@@ -35,7 +37,7 @@ export async function startTestCore(options: { clock?: TestClock; file?: string;
     file = dir.file('till.sqlite');
     cleanupDir = dir.cleanup;
   }
-  const core = await createCore({ dbFile: file, demo: true, clock: clock.now, logger: () => {} });
+  const core = await createCore({ dbFile: file, demo: true, clock: clock.now, logger: () => {}, ...options.extra });
   const call = (method: string, input: unknown = {}, token?: string) => core.dispatcher.dispatch({ method, input, token });
   const ok = async <T,>(method: ApiMethodName, input: unknown = {}, token?: string): Promise<T> => {
     const response = await call(method, input, token);
@@ -50,12 +52,12 @@ export async function startTestCore(options: { clock?: TestClock; file?: string;
     ok,
     login: async (username, pin) => (await ok<{ token: string }>('session.login', { username, pin })).token,
     reopen: async () => {
-      core.close();
-      return startTestCore({ clock, file: file!, cleanup: cleanupDir });
+      await core.close();
+      return startTestCore({ clock, file: file!, cleanup: cleanupDir, ...(options.extra ? { extra: options.extra } : {}) });
     },
-    cleanup: () => {
+    cleanup: async () => {
       try {
-        core.close();
+        await core.close();
       } catch {
         /* already closed */
       }

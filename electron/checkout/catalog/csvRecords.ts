@@ -98,7 +98,7 @@ export function readCsvRecords(bytes: Buffer): CsvRecord[] {
       relax_quotes: true, // 12" in an unquoted field is a character, not a syntax error
       skip_empty_lines: true,
       trim: true,
-    }) as ParsedRecord[];
+    }) as unknown as ParsedRecord[];
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     throw importFailed(

@@ -69,9 +69,9 @@ export function splitCsvLine(line: string): string[] {
   return cells;
 }
 
-function fen(value: string, column: string, line: number): number {
+function fen(value: string, column: string, line: number, isSum = false): number {
   try {
-    return yuanToFen(value, { allowNegative: true });
+    return yuanToFen(value, { allowNegative: true, isSum });
   } catch (error) {
     if (error instanceof YuanFormatError) throw billError('BILL_BAD_AMOUNT', `line ${line}: ${column} is ${JSON.stringify(value)}`);
     throw error;
@@ -88,7 +88,7 @@ function parseTotalLine(line: string, label: string, lineNo: number): Total | un
   const pattern = new RegExp(`^#${label}[：:]\\s*(\\d+)\\s*笔[，,]\\s*商家实收共\\s*(-?[0-9.]+)\\s*元`);
   const match = pattern.exec(line.trim());
   if (!match) return undefined;
-  return { count: Number.parseInt(match[1]!, 10), receivedFen: fen(match[2]!, `${label}`, lineNo) };
+  return { count: Number.parseInt(match[1]!, 10), receivedFen: fen(match[2]!, label, lineNo, true) };
 }
 
 /** Parses the decoded text of a `…_业务明细.csv` file into bill rows. */
@@ -168,7 +168,8 @@ export function parseAlipayDetailCsv(text: string): BillRow[] {
  * them over as Latin-1. Names that already contain characters above U+00FF were UTF-8 flagged.
  */
 export function decodeZipEntryName(name: string): string {
-  if (/[^\u0000-\u00ff]/.test(name) || !/[\u0080-\u00ff]/.test(name)) return name;
+  const codes = [...name].map((ch) => ch.codePointAt(0) ?? 0);
+  if (codes.some((code) => code > 0xff) || !codes.some((code) => code >= 0x80)) return name;
   return iconv.decode(Buffer.from(name, 'latin1'), 'gbk');
 }
 

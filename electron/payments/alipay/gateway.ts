@@ -162,6 +162,8 @@ export class AlipayGateway {
   /** Calls `method`; resolves with the verified reply whatever its code, rejects only when the outcome is unknown or unverified. */
   async call(method: string, bizContent: Params, options: CallOptions = {}): Promise<GatewayReply> {
     const params = compact({
+      // Optional common param ("only JSON"); alipay-sdk leaves it out, the documented request has it.
+      format: 'JSON',
       bizContent: compact(bizContent),
       timestamp: formatAlipayTime(this.clock()),
       notifyUrl: options.notifyUrl,

@@ -11,6 +11,8 @@
 export const MAX_ALIPAY_FEN = 10_000_000_000;
 
 const YUAN_PATTERN = /^(-?)(0|[1-9][0-9]{0,8})(?:\.([0-9]{1,2}))?$/;
+/** Sums (a bill's 合计) may exceed one amount's ceiling; 13 digits keep fen a safe integer. */
+const SUM_PATTERN = /^(-?)(0|[1-9][0-9]{0,12})(?:\.([0-9]{1,2}))?$/;
 
 export class YuanFormatError extends Error {
   constructor(readonly input: string) {
@@ -22,16 +24,18 @@ export class YuanFormatError extends Error {
 export interface YuanParseOptions {
   /** Bills print refunds as "-10.00"; requests and responses never carry a sign. */
   allowNegative?: boolean;
+  /** A total of many amounts, not bound by the 100000000.00 ceiling of one amount. */
+  isSum?: boolean;
 }
 
 /** "88.88" → 8888, "0.01" → 1, "5" → 500, "1.5" → 150. Rejects "1.005", "abc", "", "+1", " 1". */
 export function yuanToFen(input: string, options: YuanParseOptions = {}): number {
-  const match = YUAN_PATTERN.exec(input);
+  const match = (options.isSum ? SUM_PATTERN : YUAN_PATTERN).exec(input);
   if (!match) throw new YuanFormatError(input);
   const [, sign = '', whole = '0', decimals = ''] = match;
   if (sign === '-' && !options.allowNegative) throw new YuanFormatError(input);
   const fen = Number.parseInt(whole, 10) * 100 + Number.parseInt(decimals.padEnd(2, '0'), 10);
-  if (fen > MAX_ALIPAY_FEN) throw new YuanFormatError(input);
+  if (fen > MAX_ALIPAY_FEN && !options.isSum) throw new YuanFormatError(input);
   // "-0.00" is zero, not negative zero.
   return sign === '-' && fen !== 0 ? -fen : fen;
 }

@@ -67,7 +67,7 @@ export function yuanToMilliFen(text: string): number {
 
 function milliFenToFen(milliFen: number): number {
   const magnitude = Math.floor((Math.abs(milliFen) + 500) / 1000);
-  return milliFen < 0 ? -magnitude : magnitude;
+  return milliFen < 0 && magnitude !== 0 ? -magnitude : magnitude;
 }
 
 /** Splits a back-ticked data line. Cells are joined by ",`", so commas inside a cell survive. */

@@ -1,65 +1,66 @@
 /**
- * Scripted outcomes of alipay.trade.pay (customer-presented code), chosen by the auth code.
+ * Scripted outcomes of alipay.trade.pay (customer-presented code). Real Alipay codes are 16–24 digits
+ * starting 25–30 (payment-protocols.md §3.3); the sandbox keeps that shape and reads the outcome from
+ * the LAST TWO DIGITS, unless a test scripted that exact code with `sandbox.script(authCode, outcome)`.
+ * (Numbered like the WeChat sandbox's table where the cases correspond.)
  *
- * Real Alipay codes are 16–24 digits starting 25–30 (payment-protocols.md §3.3); the sandbox keeps
- * that shape and reads the outcome from the LAST TWO DIGITS:
+ * | suffix | outcome                      | pay answer                           | trade afterwards                                   |
+ * |--------|------------------------------|--------------------------------------|----------------------------------------------------|
+ * | 01     | success                      | 10000                                | TRADE_SUCCESS (+ notification)                      |
+ * | 02     | userpaying-then-success      | 10003                                | WAIT_BUYER_PAY, TRADE_SUCCESS after userPayingMs    |
+ * | 03     | userpaying-then-closed       | 10003                                | WAIT_BUYER_PAY, TRADE_CLOSED after userPayingMs     |
+ * | 04     | userpaying-forever           | 10003                                | WAIT_BUYER_PAY until cancelled (or timeout_express) |
+ * | 05     | service-unavailable-applied  | 20000 isp.unknow-error               | TRADE_SUCCESS (created and paid: money taken)       |
+ * | 06     | auth-code-invalid            | 40004 ACQ.PAYMENT_AUTH_CODE_INVALID  | none                                                |
+ * | 07     | balance-not-enough           | 40004 ACQ.BUYER_BALANCE_NOT_ENOUGH   | none                                                |
+ * | 08     | system-error-not-applied     | 40004 ACQ.SYSTEM_ERROR               | none (query → ACQ.TRADE_NOT_EXIST)                  |
+ * | other  | success                      | 10000                                | TRADE_SUCCESS                                       |
  *
- * | suffix | outcome                    | wire answer                              | trade afterwards                              |
- * |--------|----------------------------|------------------------------------------|-----------------------------------------------|
- * | 00     | success                    | 10000                                    | TRADE_SUCCESS (+ notification)                |
- * | 01     | user_paying_then_success   | 10003                                    | WAIT_BUYER_PAY for userPayingMs → TRADE_SUCCESS |
- * | 02     | user_paying_then_closed    | 10003                                    | WAIT_BUYER_PAY for userPayingMs → TRADE_CLOSED  |
- * | 03     | user_paying_forever        | 10003                                    | WAIT_BUYER_PAY until cancelled / expired       |
- * | 04     | unavailable_but_paid       | 20000 isp.unknow-error                   | TRADE_SUCCESS (the trade was created and paid) |
- * | 05     | system_error_not_created   | 40004 ACQ.SYSTEM_ERROR                   | none (query → ACQ.TRADE_NOT_EXIST)             |
- * | 10     | auth_code_invalid          | 40004 ACQ.PAYMENT_AUTH_CODE_INVALID      | none                                           |
- * | 11     | balance_not_enough         | 40004 ACQ.BUYER_BALANCE_NOT_ENOUGH       | none                                           |
- * | other  | success                    | 10000                                    | TRADE_SUCCESS                                  |
- *
- * `sandbox.script(authCode, outcome)` overrides the table for one code. A code is single-use:
- * presenting it again for another out_trade_no answers ACQ.PAYMENT_AUTH_CODE_INVALID.
+ * A code not shaped like an Alipay code is answered ACQ.PAYMENT_AUTH_CODE_INVALID; a code already
+ * used for another out_trade_no likewise (codes are single-use). Resubmitting the same request under
+ * the same out_trade_no answers 10003 (still paying), ACQ.TRADE_HAS_SUCCESS or ACQ.TRADE_HAS_CLOSE.
  */
+import { z } from 'zod';
 import { randomDigits } from '../common/keys';
 
-export const PAY_OUTCOMES = [
+export const payOutcomeSchema = z.enum([
   'success',
-  'user_paying_then_success',
-  'user_paying_then_closed',
-  'user_paying_forever',
-  'unavailable_but_paid',
-  'system_error_not_created',
-  'auth_code_invalid',
-  'balance_not_enough',
-] as const;
+  'userpaying-then-success',
+  'userpaying-then-closed',
+  'userpaying-forever',
+  'service-unavailable-applied',
+  'auth-code-invalid',
+  'balance-not-enough',
+  'system-error-not-applied',
+]);
+export type PayOutcome = z.infer<typeof payOutcomeSchema>;
 
-export type PayOutcome = (typeof PAY_OUTCOMES)[number];
-
-export const AUTH_CODE_SUFFIXES: Readonly<Record<string, PayOutcome>> = {
-  '00': 'success',
-  '01': 'user_paying_then_success',
-  '02': 'user_paying_then_closed',
-  '03': 'user_paying_forever',
-  '04': 'unavailable_but_paid',
-  '05': 'system_error_not_created',
-  '10': 'auth_code_invalid',
-  '11': 'balance_not_enough',
+export const OUTCOME_BY_SUFFIX: Readonly<Record<string, PayOutcome>> = {
+  '01': 'success',
+  '02': 'userpaying-then-success',
+  '03': 'userpaying-then-closed',
+  '04': 'userpaying-forever',
+  '05': 'service-unavailable-applied',
+  '06': 'auth-code-invalid',
+  '07': 'balance-not-enough',
+  '08': 'system-error-not-applied',
 };
 
-const SUFFIX_OF: Record<PayOutcome, string> = Object.fromEntries(
-  Object.entries(AUTH_CODE_SUFFIXES).map(([suffix, outcome]) => [outcome, suffix]),
-) as Record<PayOutcome, string>;
+const SUFFIX_OF = Object.fromEntries(Object.entries(OUTCOME_BY_SUFFIX).map(([suffix, outcome]) => [outcome, suffix])) as Record<PayOutcome, string>;
 
-export const AUTH_CODE_PATTERN = /^(2[5-9]|30)[0-9]{14,22}$/;
+export const ALIPAY_AUTH_CODE = /^(2[5-9]|30)[0-9]{14,22}$/;
 
-export function isPayOutcome(value: unknown): value is PayOutcome {
-  return typeof value === 'string' && (PAY_OUTCOMES as readonly string[]).includes(value);
+export function outcomeForAuthCode(authCode: string, scripted: ReadonlyMap<string, PayOutcome>): PayOutcome {
+  return scripted.get(authCode) ?? OUTCOME_BY_SUFFIX[authCode.slice(-2)] ?? 'success';
 }
 
-export function outcomeOfAuthCode(authCode: string, scripted: ReadonlyMap<string, PayOutcome>): PayOutcome {
-  return scripted.get(authCode) ?? AUTH_CODE_SUFFIXES[authCode.slice(-2)] ?? 'success';
+/** A valid-looking 18-digit Alipay code ("28…") ending in the given suffix; random middle unless `serial` is given. */
+export function authCodeWithSuffix(suffix: string, serial?: number): string {
+  const middle = serial === undefined ? randomDigits(14) : String(serial).padStart(14, '0').slice(-14);
+  return `28${middle}${suffix.padStart(2, '0').slice(-2)}`;
 }
 
-/** A fresh 18-digit code ("28…") whose suffix selects `outcome`. */
+/** A fresh code producing `outcome`. */
 export function authCodeFor(outcome: PayOutcome): string {
-  return `28${randomDigits(14)}${SUFFIX_OF[outcome]}`;
+  return authCodeWithSuffix(SUFFIX_OF[outcome]);
 }

@@ -63,9 +63,9 @@ function chineseDateTime(epochMs: number): string {
   return `${text.slice(0, 4)}年${text.slice(5, 7)}月${text.slice(8, 10)}日 ${text.slice(11)}`;
 }
 
-/** Alipay pads cells with a tab so spreadsheets keep long numbers as text. */
+/** Alipay pads cells with a tab so spreadsheets keep long numbers as text; commas need quoting. */
 function row(cells: string[]): string {
-  return cells.map((cell) => `${cell}\t`).join(',');
+  return cells.map((cell) => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"\t` : `${cell}\t`)).join(',');
 }
 
 function periodLines(title: string, sellerId: string, date: string): string[] {

@@ -1,60 +1,82 @@
 /**
- * Fault injection for any gateway call. Each fault is "applied" (the sandbox carries out the
- * request, then the answer is lost or replaced) or "not applied" (the request never took effect),
- * because the client must treat both alike: as unknown, resolved by query.
+ * Fault injection for any sandbox call (payment-protocols.md §5.8): 20000, ACQ.SYSTEM_ERROR, a socket
+ * hang-up, an answer delayed past the client's timeout, a proxy's HTTP error page, or an answer
+ * altered after signing — each either `applied` (the request took effect, only the answer is lost or
+ * wrong) or not applied (nothing happened). The difference is exactly what the client cannot see and
+ * must resolve by query.
  */
-export const FAULT_KINDS = [
-  /** 20000 isp.unknow-error, signed. */
-  'service_unavailable',
-  /** 40004 ACQ.SYSTEM_ERROR, signed. */
-  'system_error',
-  /** The socket is destroyed without an answer. */
-  'hang_up',
-  /** The answer is held for delayMs (beyond the client's timeout); not applied: then the socket is dropped. */
-  'delay',
-  /** An HTTP error page (status httpStatus, default 502) from a proxy in front of the gateway. */
-  'http_error',
-  /** The signed answer is altered after signing (always applied). */
-  'bad_signature',
-] as const;
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/** Gateway methods by short name, plus the bill file download. */
+export const OPERATION_BY_METHOD = {
+  'alipay.trade.precreate': 'precreate',
+  'alipay.trade.pay': 'pay',
+  'alipay.trade.query': 'query',
+  'alipay.trade.close': 'close',
+  'alipay.trade.cancel': 'cancel',
+  'alipay.trade.refund': 'refund',
+  'alipay.trade.fastpay.refund.query': 'refund-query',
+  'alipay.data.dataservice.bill.downloadurl.query': 'bill-url',
+} as const;
 
-export interface FaultSpec {
-  kind: FaultKind;
-  /** Whether the request takes effect before the fault hits. */
-  applied: boolean;
-  /** Only calls of this method (e.g. 'alipay.trade.pay'); every method when absent. */
-  method?: string;
-  /** How many matching calls it hits (default 1). */
-  times?: number;
-  delayMs?: number;
-  httpStatus?: number;
+export const operationSchema = z.enum(['precreate', 'pay', 'query', 'close', 'cancel', 'refund', 'refund-query', 'bill-url', 'bill-download']);
+export type SandboxOperation = z.infer<typeof operationSchema>;
+
+export const faultSpecSchema = z.object({
+  /** Which call; '*' matches every one. */
+  op: z.union([operationSchema, z.literal('*')]),
+  kind: z.enum([
+    /** 20000 isp.unknow-error, signed. */
+    'service-unavailable',
+    /** 40004 ACQ.SYSTEM_ERROR, signed. */
+    'system-error',
+    /** The socket is destroyed without an answer. */
+    'hang-up',
+    /** The answer is held for delayMs; not applied: then the socket is dropped. */
+    'delay',
+    /** An HTTP error page (httpStatus, default 502) from a proxy in front of the gateway. */
+    'http-error',
+    /** The signed answer is altered after signing (the request is always carried out). */
+    'bad-signature',
+  ]),
+  /** Whether the request takes effect before the fault hits the answer. */
+  applied: z.boolean(),
+  /** For `delay`: how long the answer is held (make it longer than the client timeout). */
+  delayMs: z.number().int().min(0).default(0),
+  /** How many matching requests the fault hits. Note: urllib under alipay-sdk resends once after a socket error. */
+  times: z.number().int().min(1).default(1),
+  httpStatus: z.number().int().min(400).max(599).default(502),
+});
+export type FaultSpec = z.output<typeof faultSpecSchema>;
+export type FaultSpecInput = z.input<typeof faultSpecSchema>;
+
+export interface ActiveFault extends FaultSpec {
+  id: string;
+  remaining: number;
 }
 
-export function isFaultKind(value: unknown): value is FaultKind {
-  return typeof value === 'string' && (FAULT_KINDS as readonly string[]).includes(value);
-}
+export class FaultPlan {
+  private faults: ActiveFault[] = [];
 
-export class FaultQueue {
-  private faults: Array<FaultSpec & { remaining: number }> = [];
-
-  add(spec: FaultSpec): void {
-    this.faults.push({ ...spec, remaining: Math.max(1, spec.times ?? 1) });
+  add(input: FaultSpecInput): string {
+    const spec = faultSpecSchema.parse(input);
+    const id = randomUUID();
+    this.faults.push({ ...spec, id, remaining: spec.times });
+    return id;
   }
 
-  /** The first pending fault for `method`, consumed once. */
-  take(method: string): FaultSpec | undefined {
-    const fault = this.faults.find((candidate) => candidate.method === undefined || candidate.method === method);
+  /** The first fault that matches `op`, consuming one of its uses. */
+  take(op: SandboxOperation): FaultSpec | undefined {
+    const fault = this.faults.find((candidate) => candidate.op === '*' || candidate.op === op);
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.faults = this.faults.filter((candidate) => candidate !== fault);
-    const { remaining: _remaining, ...spec } = fault;
-    return spec;
+    return fault;
   }
 
-  pending(): FaultSpec[] {
-    return this.faults.map(({ remaining, ...spec }) => ({ ...spec, times: remaining }));
+  list(): ActiveFault[] {
+    return this.faults.map((fault) => ({ ...fault }));
   }
 
   clear(): void {

@@ -5,27 +5,17 @@
  */
 import { randomDigits, randomAlphanumeric } from '../common/keys';
 import { beijingDate, beijingDateTime } from '../common/time';
-import { AUTH_CODE_PATTERN, outcomeOfAuthCode, type PayOutcome } from './authCodes';
+import { ALIPAY_AUTH_CODE, outcomeForAuthCode, type PayOutcome } from './authCodes';
+import { type AlipaySandboxBehaviour } from './behaviour';
 import { parseYuan, yuan } from './money';
 import { isPaid, refundedFen, type SandboxRefund, type SandboxTrade, type TradeBook } from './trades';
 
 export type Body = Record<string, unknown>;
 
-export interface MethodKnobs {
-  /** How long scripted 10003 codes stay WAIT_BUYER_PAY before their final state. */
-  userPayingMs: number;
-  /** fastpay.refund.query returns nothing for this long after a refund. */
-  refundQueryLagMs: number;
-  /** The first cancel of each trade answers retry_flag=Y without doing anything. */
-  cancelRetryOnce: boolean;
-  /** Default life of a precreate QR without timeout_express / time_expire. */
-  precreateDefaultTimeoutMs: number;
-}
-
 export interface MethodContext {
   now(): number;
   book: TradeBook;
-  knobs(): MethodKnobs;
+  behaviour(): AlipaySandboxBehaviour;
   scripts: ReadonlyMap<string, PayOutcome>;
   /** auth_code → the out_trade_no it paid (codes are single-use). */
   usedAuthCodes: Map<string, string>;
@@ -124,7 +114,7 @@ function precreate(ctx: MethodContext, biz: Body, notifyUrl: string | undefined)
     if (existing.status === 'TRADE_CLOSED') return business('ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
     return answer('10000', { out_trade_no: outTradeNo, qr_code: existing.qrCode });
   }
-  const expiresAt = deadline(biz, ctx.now(), ctx.knobs().precreateDefaultTimeoutMs);
+  const expiresAt = deadline(biz, ctx.now(), ctx.behaviour().precreateDefaultTimeoutMs);
   if (expiresAt === 'invalid') return invalidParameter('timeout_express / time_expire');
   const trade = newTrade(ctx, {
     outTradeNo,
@@ -159,17 +149,17 @@ function pay(ctx: MethodContext, biz: Body, notifyUrl: string | undefined): Body
     if (existing.status === 'TRADE_CLOSED') return business('ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
     return business('ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
   }
-  if (!AUTH_CODE_PATTERN.test(authCode)) return business('ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款');
+  if (!ALIPAY_AUTH_CODE.test(authCode)) return business('ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款');
   const usedBy = ctx.usedAuthCodes.get(authCode);
   if (usedBy !== undefined && usedBy !== outTradeNo) {
     return business('ACQ.PAYMENT_AUTH_CODE_INVALID', '付款码已使用，请顾客刷新付款码后重新收款');
   }
   ctx.usedAuthCodes.set(authCode, outTradeNo);
 
-  const outcome = outcomeOfAuthCode(authCode, ctx.scripts);
-  if (outcome === 'auth_code_invalid') return business('ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款');
-  if (outcome === 'balance_not_enough') return business('ACQ.BUYER_BALANCE_NOT_ENOUGH', '买家余额不足');
-  if (outcome === 'system_error_not_created') return business('ACQ.SYSTEM_ERROR', '系统错误');
+  const outcome = outcomeForAuthCode(authCode, ctx.scripts);
+  if (outcome === 'auth-code-invalid') return business('ACQ.PAYMENT_AUTH_CODE_INVALID', '支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款');
+  if (outcome === 'balance-not-enough') return business('ACQ.BUYER_BALANCE_NOT_ENOUGH', '买家余额不足');
+  if (outcome === 'system-error-not-applied') return business('ACQ.SYSTEM_ERROR', '系统错误');
 
   const expiresAt = deadline(biz, ctx.now(), undefined);
   if (expiresAt === 'invalid') return invalidParameter('timeout_express / time_expire');
@@ -187,14 +177,14 @@ function pay(ctx: MethodContext, biz: Body, notifyUrl: string | undefined): Body
     ...(text(biz, 'store_id') ? { storeId: text(biz, 'store_id') } : {}),
   });
 
-  if (outcome === 'success' || outcome === 'unavailable_but_paid') {
+  if (outcome === 'success' || outcome === 'service-unavailable-applied') {
     ctx.book.markPaid(trade);
-    if (outcome === 'unavailable_but_paid') return failure('20000', 'isp.unknow-error', '系统繁忙');
+    if (outcome === 'service-unavailable-applied') return failure('20000', 'isp.unknow-error', '系统繁忙');
     return answer('10000', paidFields(trade));
   }
-  if (outcome === 'user_paying_then_success' || outcome === 'user_paying_then_closed') {
-    const delay = ctx.knobs().userPayingMs;
-    trade.pendingSettle = { at: ctx.now() + delay, to: outcome === 'user_paying_then_success' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED' };
+  if (outcome === 'userpaying-then-success' || outcome === 'userpaying-then-closed') {
+    const delay = ctx.behaviour().userPayingMs;
+    trade.pendingSettle = { at: ctx.now() + delay, to: outcome === 'userpaying-then-success' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED' };
     ctx.schedule(delay, () => ctx.book.settle(trade));
   }
   // user paying (for a while, or until cancelled)
@@ -237,12 +227,6 @@ function close(ctx: MethodContext, biz: Body): Body {
   const outTradeNo = text(biz, 'out_trade_no');
   if (!outTradeNo) return invalidParameter('out_trade_no is required');
   const trade = ctx.book.get(outTradeNo);
-  const race = trade?.payAfterClose;
-  if (trade && race) {
-    // The customer is already past the password screen: payment lands right after the close.
-    delete trade.payAfterClose;
-    ctx.schedule(race.delayMs, () => ctx.book.forcePay(trade));
-  }
   if (!trade || trade.status === 'NOT_SCANNED') return tradeNotExist();
   if (trade.status === 'TRADE_SUCCESS' || trade.status === 'TRADE_FINISHED') return business('ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
   if (trade.status === 'WAIT_BUYER_PAY') ctx.book.markClosed(trade);
@@ -256,7 +240,7 @@ function cancel(ctx: MethodContext, biz: Body): Body {
   // Nothing reached Alipay under this number: nothing to undo (open question §10.5; we answer close).
   if (!trade) return answer('10000', { out_trade_no: outTradeNo, retry_flag: 'N', action: 'close' });
   trade.cancelAttempts += 1;
-  if (ctx.knobs().cancelRetryOnce && trade.cancelAttempts === 1) {
+  if (ctx.behaviour().cancelRetryOnce && trade.cancelAttempts === 1) {
     return business('ACQ.SYSTEM_ERROR', '系统错误', { out_trade_no: outTradeNo, retry_flag: 'Y' });
   }
   const base = { trade_no: trade.tradeNo, out_trade_no: outTradeNo, retry_flag: 'N' };
@@ -318,7 +302,7 @@ function refundQuery(ctx: MethodContext, biz: Body): Body {
   if (!trade) return tradeNotExist();
   const found = trade.refunds.find((candidate) => candidate.outRequestNo === outRequestNo);
   // "Nothing returned" means "not refunded" — also during the lag right after a refund (§5.6).
-  if (!found || ctx.now() < found.at + ctx.knobs().refundQueryLagMs) return answer('10000');
+  if (!found || ctx.now() < found.at + ctx.behaviour().refundQueryLagMs) return answer('10000');
   return answer('10000', {
     trade_no: trade.tradeNo,
     out_trade_no: outTradeNo,
@@ -334,8 +318,10 @@ function billDownloadUrl(ctx: MethodContext, biz: Body): Body {
   if (text(biz, 'bill_type') !== 'trade') return invalidParameter('bill_type: only trade is simulated');
   const date = text(biz, 'bill_date');
   if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return invalidParameter('bill_date must be yyyy-MM-dd');
-  // Bills exist from the next day on (§5.7), and only for days with activity.
-  const url = date < beijingDate(ctx.now()) ? ctx.billUrl(date) : undefined;
+  // Production: a day's bill exists from about 10:00 the next day (§5.7); only days with activity have one.
+  const availableFrom = Date.parse(`${date}T10:00:00+08:00`) + 86_400_000;
+  const available = ctx.behaviour().billAvailability === 'immediate' ? date <= beijingDate(ctx.now()) : ctx.now() >= availableFrom;
+  const url = available ? ctx.billUrl(date) : undefined;
   if (!url) return business('isp.bill_not_exist', '账单不存在');
   return answer('10000', { bill_download_url: url });
 }

@@ -28,7 +28,7 @@ export interface RequestCheckContext {
   appPublicKey: KeyObject;
   now: number;
   /** Reject timestamps further than this from `now`; null: no check (the real window is undocumented). */
-  timestampToleranceMs: number | null;
+  maxSkewSeconds: number | null;
 }
 
 /** Query params first, form params over them; a key sent twice with different values is refused. */
@@ -60,9 +60,9 @@ export function checkRequest(params: Record<string, string>, ctx: RequestCheckCo
 
   const timestamp = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(params.timestamp ?? '');
   if (!timestamp) return reject(failure('40002', 'isv.invalid-timestamp', '非法的时间戳参数'));
-  if (ctx.timestampToleranceMs !== null) {
+  if (ctx.maxSkewSeconds !== null) {
     const sentAt = Date.parse(`${timestamp[1]}T${timestamp[2]}+08:00`);
-    if (Math.abs(ctx.now - sentAt) > ctx.timestampToleranceMs) return reject(failure('40002', 'isv.invalid-timestamp', '非法的时间戳参数'));
+    if (Math.abs(ctx.now - sentAt) > ctx.maxSkewSeconds * 1000) return reject(failure('40002', 'isv.invalid-timestamp', '非法的时间戳参数'));
   }
 
   const content = requestSignContent(params);

@@ -44,11 +44,13 @@ export interface SandboxTrade {
   scannedAt?: number;
   paidAt?: number;
   closedAt?: number;
-  /** A scripted 10003 phase ends at `at` in `to`. */
-  pendingSettle?: { at: number; to: 'TRADE_SUCCESS' | 'TRADE_CLOSED' };
+  /**
+   * A payment still to happen or a scripted 10003 phase: at `at` the trade becomes `to`.
+   * `despiteClose`: the customer is already past the password screen, so the payment lands even if
+   * the merchant closes or cancels in between (the paid-after-close race).
+   */
+  pendingSettle?: { at: number; to: 'TRADE_SUCCESS' | 'TRADE_CLOSED'; despiteClose?: boolean };
   cancelAction?: 'close' | 'refund';
-  /** Race knob: the customer completes payment right after the merchant closes. */
-  payAfterClose?: { delayMs: number };
 }
 
 export interface TradeBookEvents {
@@ -126,23 +128,14 @@ export class TradeBook {
     return trade;
   }
 
-  /** The customer confirms payment. */
-  pay(outTradeNo: string): SandboxTrade {
+  /** The customer scans and pays now, or schedules the payment for `at` (see pendingSettle). */
+  customerPays(outTradeNo: string, at: number, despiteClose: boolean): SandboxTrade {
     const trade = this.scan(outTradeNo);
-    if (trade.status === 'TRADE_SUCCESS' || trade.status === 'TRADE_FINISHED') return trade;
+    if (isPaid(trade) && trade.status !== 'TRADE_CLOSED') return trade;
     if (trade.status !== 'WAIT_BUYER_PAY') throw new SandboxStateError('WRONG_STATE', `${outTradeNo} is ${trade.status}`);
-    this.markPaid(trade);
+    if (at <= this.now()) this.markPaid(trade);
+    else trade.pendingSettle = { at, to: 'TRADE_SUCCESS', ...(despiteClose ? { despiteClose } : {}) };
     return trade;
-  }
-
-  /** Paid regardless of a close that just happened (the paid-after-close race). */
-  forcePay(trade: SandboxTrade): void {
-    if (isPaid(trade)) return;
-    if (!trade.tradeNo) trade.tradeNo = this.newTradeNo();
-    trade.scannedAt ??= this.now();
-    delete trade.closedAt;
-    delete trade.cancelAction;
-    this.markPaid(trade);
   }
 
   markPaid(trade: SandboxTrade): void {
@@ -155,15 +148,36 @@ export class TradeBook {
   markClosed(trade: SandboxTrade, at = this.now()): void {
     trade.status = 'TRADE_CLOSED';
     trade.closedAt = at;
-    delete trade.pendingSettle;
+    if (!trade.pendingSettle?.despiteClose) delete trade.pendingSettle;
   }
 
-  /** Ends a scripted "user paying" phase if it is still pending. */
+  /** Applies a pending payment / end of a scripted 10003 phase (called when it is due). */
   settle(trade: SandboxTrade): void {
     const pending = trade.pendingSettle;
-    if (!pending || trade.status !== 'WAIT_BUYER_PAY') return;
-    if (pending.to === 'TRADE_SUCCESS') this.markPaid(trade);
-    else this.markClosed(trade, pending.at);
+    if (!pending) return;
+    delete trade.pendingSettle;
+    if (pending.to === 'TRADE_CLOSED') {
+      if (trade.status === 'WAIT_BUYER_PAY') this.markClosed(trade, pending.at);
+      return;
+    }
+    if (trade.status === 'WAIT_BUYER_PAY') {
+      this.markPaid(trade);
+    } else if (trade.status === 'TRADE_CLOSED' && pending.despiteClose && !isPaid(trade)) {
+      // The merchant closed, but the customer had already confirmed: the payment lands anyway.
+      delete trade.closedAt;
+      delete trade.cancelAction;
+      this.markPaid(trade);
+    }
+  }
+
+  /** Applies every due transition (deadlines measured on the injectable clock). */
+  settleDue(): void {
+    for (const trade of this.trades.values()) this.refresh(trade);
+  }
+
+  /** When the next pending transition of `trade` is due, if any. */
+  pendingUntil(trade: SandboxTrade): number | undefined {
+    return trade.pendingSettle?.at;
   }
 
   refund(trade: SandboxTrade, refund: SandboxRefund): void {
@@ -175,7 +189,8 @@ export class TradeBook {
   private refresh(trade: SandboxTrade): void {
     const now = this.now();
     const settle = trade.pendingSettle;
-    if (settle && now >= settle.at && (trade.expiresAt === undefined || settle.at < trade.expiresAt)) this.settle(trade);
+    const beforeExpiry = trade.expiresAt === undefined || (settle !== undefined && settle.at < trade.expiresAt);
+    if (settle && now >= settle.at && (beforeExpiry || settle.despiteClose)) this.settle(trade);
     if (trade.status === 'WAIT_BUYER_PAY' && trade.expiresAt !== undefined && now >= trade.expiresAt) {
       this.markClosed(trade, trade.expiresAt);
     }
