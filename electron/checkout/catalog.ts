@@ -139,9 +139,9 @@ export class Catalog {
 
   /**
    * Finds products for a typed query, best first, at most `limit`:
-   *   1. exact barcode or SKU
+   *   1. exact barcode or SKU (as typed)
    *   2. pinyin initials prefix (kkkl → 可口可乐)
-   *   3. name prefix, then SKU prefix
+   *   3. name prefix, then SKU prefix (as typed, then upper-cased)
    *   4. substring (three characters or more, through the trigram index): in the name first, then
    *      in the full pinyin, initials or SKU. Space-separated words must all match.
    * Each tier is an index range or FTS lookup stopped at `limit`, so the cost does not grow with the
@@ -169,7 +169,9 @@ export class Catalog {
     });
     const upper = q.toUpperCase();
 
-    add([this.productByBarcode(q), this.store.getBySku(q), upper === q ? undefined : this.store.getBySku(upper)]);
+    // Exact SKU as typed only: 'kkkl' is someone's initials before it is SKU 'KKKL' (which the
+    // upper-cased SKU prefix tier below still finds).
+    add([this.productByBarcode(q), this.store.getBySku(q)]);
 
     // Initials hold only a–z and 0–9, so only a query of those can be a prefix of them.
     const asciiKey = q.toLowerCase().replace(/ /g, '');

@@ -49,9 +49,14 @@ export function importCatalogCsv(db: Database, csv: string | Uint8Array, options
   }
 
   const store = ProductStore.for(db);
-  const write = () => writeRows(store, rows, now);
   try {
-    const { inserted, updated } = ftsRebuildPays(store, rows) ? store.withFtsRebuiltAfter(write) : db.transaction(write)();
+    // Decided inside the transaction, so the catalog it looks at is the one being written.
+    const { inserted, updated } = db.transaction(() => {
+      // Into an empty catalog every row is new: no need to look each SKU up.
+      const emptyBefore = store.count() === 0;
+      const write = () => writeRows(store, rows, now, emptyBefore);
+      return ftsRebuildPays(store, rows, emptyBefore) ? store.withFtsRebuiltAfter(write) : write();
+    })();
     return { inserted, updated, skipped };
   } catch (error) {
     if (error instanceof TillError) throw error;
@@ -66,8 +71,9 @@ export function importCatalogCsv(db: Database, csv: string | Uint8Array, options
  * unchanged cost the index nothing. So a rebuild pays once those rows pass about a quarter of the
  * catalog, and never for a small file.
  */
-function ftsRebuildPays(store: ProductStore, rows: readonly ImportRow[]): boolean {
+function ftsRebuildPays(store: ProductStore, rows: readonly ImportRow[], emptyBefore: boolean): boolean {
   if (rows.length < 1_000) return false;
+  if (emptyBefore) return true;
   let touching = 0;
   let fresh = 0;
   for (const row of rows) {
@@ -107,14 +113,14 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * a barcode or PLU from one product to another in any row order, and a code that still ends up on
  * two products is found in pass 2 and fails the whole import.
  */
-function writeRows(store: ProductStore, rows: readonly ImportRow[], now: string): { inserted: number; updated: number } {
+function writeRows(store: ProductStore, rows: readonly ImportRow[], now: string, emptyBefore: boolean): { inserted: number; updated: number } {
   let inserted = 0;
   let updated = 0;
   const pendingPlu: { id: number; plu: string; row: ImportRow }[] = [];
   const pendingBarcodes: { id: number; barcodes: string[]; row: ImportRow }[] = [];
 
   for (const row of rows) {
-    const existing = store.getBySku(row.sku);
+    const existing = emptyBefore ? undefined : store.getBySku(row.sku);
     const fields = mergeRow(row, existing);
     const pluChanges = fields.plu !== null && (existing?.plu ?? null) !== canonicalPlu(fields.plu);
     const toWrite = pluChanges ? { ...fields, plu: null } : fields;
@@ -129,8 +135,8 @@ function writeRows(store: ProductStore, rows: readonly ImportRow[], now: string)
     }
     if (pluChanges && fields.plu !== null) pendingPlu.push({ id, plu: fields.plu, row });
     if (row.barcodes !== undefined && !(existing && sameSet(store.barcodesOf(id), row.barcodes))) {
-      store.removeBarcodes(id);
-      pendingBarcodes.push({ id, barcodes: row.barcodes, row });
+      if (existing) store.removeBarcodes(id);
+      if (row.barcodes.length > 0) pendingBarcodes.push({ id, barcodes: row.barcodes, row });
     }
   }
 

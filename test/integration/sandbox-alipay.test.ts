@@ -7,9 +7,11 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadBillArchive } from '../../electron/payments/alipay/bill';
-import { AlipayClient, createAlipayClient } from '../../electron/payments/alipay/client';
+import { createAlipayClient, type AlipayClient } from '../../electron/payments/alipay/client';
+import { loadAlipayConfig } from '../../electron/payments/alipay/config';
+import { AlipayGateway } from '../../electron/payments/alipay/gateway';
 import { ProviderError, type ProviderNotification, type TradeInfo } from '../../electron/payments/provider';
-import { startAlipaySandbox, type RunningAlipaySandbox } from '../../electron/sandbox/alipay';
+import { startAlipaySandbox, type AlipaySandbox } from '../../electron/sandbox/alipay';
 
 let sequence = 0;
 const orderNo = (tag: string) => `IT${Date.now().toString(36)}${(sequence += 1)}${tag}`;
@@ -84,7 +86,7 @@ const receivedFor = (receiver: Receiver, outTradeNo: string) =>
   receiver.received.filter((entry) => new URLSearchParams(entry.rawBody).get('out_trade_no') === outTradeNo);
 
 describe('Alipay client ↔ sandbox', () => {
-  let sandbox: RunningAlipaySandbox;
+  let sandbox: AlipaySandbox;
   let client: AlipayClient;
   let receiver: Receiver;
   let clockOffsetMs = 0;
@@ -92,8 +94,9 @@ describe('Alipay client ↔ sandbox', () => {
   beforeAll(async () => {
     receiver = await startReceiver(() => client);
     sandbox = await startAlipaySandbox({
-      clock: () => new Date(Date.now() + clockOffsetMs),
-      knobs: { userPayingMs: 150, notifyDelayMs: 10, notifyResendScheduleMs: [40, 40, 40] },
+      now: () => Date.now() + clockOffsetMs,
+      // Alipay's resend schedule 4m,10m,… compressed to 48 ms, 120 ms, …
+      behaviour: { userPayingMs: 150, notify: { delayMs: 10, retryScale: 0.0002 } },
     });
     client = createAlipayClient(sandbox.clientConfig({ timeoutMs: 500, notifyUrl: receiver.url }), { env: {} });
   });
@@ -107,6 +110,12 @@ describe('Alipay client ↔ sandbox', () => {
     client.createMerchantQr({ outTradeNo, amountFen, description: '测试商品 / 套餐', expiresAt });
   const payWithCode = (outTradeNo: string, authCode: string, amountFen = 1234) =>
     client.payWithCustomerCode({ outTradeNo, amountFen, description: '条码支付', authCode });
+  /** The customer scans and pays right now (the sandbox answers synchronously). */
+  const customerPays = (outTradeNo: string) => {
+    const result = sandbox.scanAndPay(outTradeNo);
+    if (!result.ok) throw new Error(`scanAndPay failed: ${result.code} ${result.message}`);
+    return result.trade;
+  };
   const queryUntil = (outTradeNo: string, status: TradeInfo['status']) =>
     waitFor(async () => {
       const trade = await client.query(outTradeNo);
@@ -122,14 +131,14 @@ describe('Alipay client ↔ sandbox', () => {
       // Repeating the same precreate is idempotent.
       expect(await precreate(no)).toEqual({ codeUrl });
 
-      const paid = await sandbox.scanAndPay(no);
+      const paid = customerPays(no);
       const trade = await client.query(no);
       expect(trade).toMatchObject({ status: 'success', providerState: 'TRADE_SUCCESS', outTradeNo: no, totalFen: 8888, providerTradeNo: paid.tradeNo });
       expect(trade.paidAt).toMatch(/\+08:00$/);
 
       const delivered = await waitFor(() => receivedFor(receiver, no)[0]);
       expect(delivered.error).toBeUndefined();
-      expect(delivered.notification).toMatchObject({ kind: 'payment', provider: 'alipay', trade: { status: 'success', totalFen: 8888, outTradeNo: no, merchantId: sandbox.credentials.appId } });
+      expect(delivered.notification).toMatchObject({ kind: 'payment', provider: 'alipay', trade: { status: 'success', totalFen: 8888, outTradeNo: no, merchantId: sandbox.keys.appId } });
       expect(new URLSearchParams(delivered.rawBody).get('fund_bill_list')).toMatch(/^\[\{"amount":"88.88"/);
     });
 
@@ -145,14 +154,14 @@ describe('Alipay client ↔ sandbox', () => {
       await precreate(no);
       expect(await client.close(no)).toEqual({ outcome: 'not_found' });
       expect((await client.query(no)).status).toBe('not_found');
-      await sandbox.scanAndPay(no);
+      customerPays(no);
       expect((await client.query(no)).status).toBe('success');
     });
 
     it('close after payment → already_paid (learned by a query)', async () => {
       const no = orderNo('cp');
       await precreate(no);
-      await sandbox.scanAndPay(no);
+      customerPays(no);
       expect(await client.close(no)).toEqual({ outcome: 'already_paid' });
     });
 
@@ -181,6 +190,7 @@ describe('Alipay client ↔ sandbox', () => {
         expect((await client.query(unscanned)).status).toBe('not_found');
         const response = await fetch(`${sandbox.baseUrl}/__sandbox/pay`, { method: 'POST', body: JSON.stringify({ out_trade_no: unscanned }) });
         expect(response.status).toBe(409);
+        expect(await response.json()).toMatchObject({ code: 'QR_EXPIRED' });
       } finally {
         clockOffsetMs = 0;
       }
@@ -189,9 +199,10 @@ describe('Alipay client ↔ sandbox', () => {
     it('paid-after-close race: close succeeds, then the payment lands; query tells the truth', async () => {
       const no = orderNo('race');
       await precreate(no);
-      sandbox.scan(no);
-      sandbox.payAfterClose(no, { delayMs: 30 });
+      const scanned = sandbox.scanAndPay(no, { delayMs: 80, completesDespiteClose: true });
+      expect(scanned).toMatchObject({ ok: true, trade: { state: 'WAIT_BUYER_PAY' } });
       expect(await client.close(no)).toEqual({ outcome: 'closed' });
+      expect((await client.query(no)).status).toBe('closed');
       const trade = await queryUntil(no, 'success');
       expect(trade.totalFen).toBe(8888);
       await waitFor(() => receivedFor(receiver, no).find((entry) => entry.notification?.kind === 'payment'));
@@ -207,7 +218,7 @@ describe('Alipay client ↔ sandbox', () => {
 
     it('10003 then success: pending while the customer confirms, query turns success', async () => {
       const no = orderNo('b1');
-      const result = await payWithCode(no, sandbox.authCode('user_paying_then_success'));
+      const result = await payWithCode(no, sandbox.authCode('userpaying-then-success'));
       expect(result).toMatchObject({ outcome: 'pending', reason: '10003', trade: { status: 'user_paying' } });
       expect((await client.query(no)).status).toBe('waiting');
       await queryUntil(no, 'success');
@@ -215,14 +226,14 @@ describe('Alipay client ↔ sandbox', () => {
 
     it('10003 then closed: the customer gave up', async () => {
       const no = orderNo('b2');
-      expect((await payWithCode(no, sandbox.authCode('user_paying_then_closed'))).outcome).toBe('pending');
+      expect((await payWithCode(no, sandbox.authCode('userpaying-then-closed'))).outcome).toBe('pending');
       const trade = await queryUntil(no, 'closed');
       expect(trade.refundedFen).toBeUndefined();
     });
 
     it('10003 forever → cancel answers action=close and the trade is closed', async () => {
       const no = orderNo('b3');
-      expect((await payWithCode(no, sandbox.authCode('user_paying_forever'))).outcome).toBe('pending');
+      expect((await payWithCode(no, sandbox.authCode('userpaying-forever'))).outcome).toBe('pending');
       await sleep(200);
       expect((await client.query(no)).status).toBe('waiting');
       expect(await client.reverse(no)).toEqual({ retry: false, action: 'close' });
@@ -231,7 +242,7 @@ describe('Alipay client ↔ sandbox', () => {
 
     it('repeating the same submission while paying → 10003 without sub_code; other params → CONTEXT_INCONSISTENT', async () => {
       const no = orderNo('b3r');
-      const code = sandbox.authCode('user_paying_forever');
+      const code = sandbox.authCode('userpaying-forever');
       await payWithCode(no, code);
       expect(await payWithCode(no, code)).toEqual({ outcome: 'pending', reason: '10003', trade: { status: 'user_paying', providerState: 'WAIT_BUYER_PAY', outTradeNo: no } });
       expect(await payWithCode(no, code, 999)).toMatchObject({ outcome: 'failed', code: 'ACQ.CONTEXT_INCONSISTENT' });
@@ -248,34 +259,34 @@ describe('Alipay client ↔ sandbox', () => {
     });
 
     it('cancel with retry_flag=Y once: retry, then done', async () => {
-      sandbox.setKnobs({ cancelRetryOnce: true });
+      sandbox.configure({ cancelRetryOnce: true });
       try {
         const no = orderNo('b3y');
-        await payWithCode(no, sandbox.authCode('user_paying_forever'));
+        await payWithCode(no, sandbox.authCode('userpaying-forever'));
         expect(await client.reverse(no)).toEqual({ retry: true });
         expect((await client.query(no)).status).toBe('waiting');
         expect(await client.reverse(no)).toEqual({ retry: false, action: 'close' });
       } finally {
-        sandbox.setKnobs({ cancelRetryOnce: false });
+        sandbox.configure({ cancelRetryOnce: false });
       }
     });
 
     it('20000 although the trade was created and paid → pending, then query shows the payment', async () => {
       const no = orderNo('b4');
-      const result = await payWithCode(no, sandbox.authCode('unavailable_but_paid'));
+      const result = await payWithCode(no, sandbox.authCode('service-unavailable-applied'));
       expect(result).toMatchObject({ outcome: 'pending', reason: 'isp.unknow-error' });
       expect(await client.query(no)).toMatchObject({ status: 'success', totalFen: 1234 });
     });
 
     it('ACQ.SYSTEM_ERROR with nothing created → pending, then query shows not_found', async () => {
       const no = orderNo('b5');
-      expect(await payWithCode(no, sandbox.authCode('system_error_not_created'))).toEqual({ outcome: 'pending', reason: 'ACQ.SYSTEM_ERROR' });
+      expect(await payWithCode(no, sandbox.authCode('system-error-not-applied'))).toEqual({ outcome: 'pending', reason: 'ACQ.SYSTEM_ERROR' });
       expect((await client.query(no)).status).toBe('not_found');
     });
 
     it('business refusals are failures with the sub_code', async () => {
-      expect(await payWithCode(orderNo('b10'), sandbox.authCode('auth_code_invalid'))).toMatchObject({ outcome: 'failed', code: 'ACQ.PAYMENT_AUTH_CODE_INVALID' });
-      expect(await payWithCode(orderNo('b11'), sandbox.authCode('balance_not_enough'))).toMatchObject({ outcome: 'failed', code: 'ACQ.BUYER_BALANCE_NOT_ENOUGH' });
+      expect(await payWithCode(orderNo('b10'), sandbox.authCode('auth-code-invalid'))).toMatchObject({ outcome: 'failed', code: 'ACQ.PAYMENT_AUTH_CODE_INVALID' });
+      expect(await payWithCode(orderNo('b11'), sandbox.authCode('balance-not-enough'))).toMatchObject({ outcome: 'failed', code: 'ACQ.BUYER_BALANCE_NOT_ENOUGH' });
       // A code is single-use.
       const code = sandbox.authCode('success');
       expect((await payWithCode(orderNo('b0a'), code)).outcome).toBe('success');
@@ -284,7 +295,7 @@ describe('Alipay client ↔ sandbox', () => {
 
     it('sandbox.script overrides the suffix table for one code', async () => {
       const code = sandbox.authCode('success');
-      sandbox.script(code, 'balance_not_enough');
+      sandbox.script(code, 'balance-not-enough');
       expect(await payWithCode(orderNo('scr'), code)).toMatchObject({ outcome: 'failed', code: 'ACQ.BUYER_BALANCE_NOT_ENOUGH' });
     });
   });
@@ -292,15 +303,16 @@ describe('Alipay client ↔ sandbox', () => {
   describe('faults: transport and gateway trouble is unknown, never failure', () => {
     it('pay timing out although applied → pending TIMEOUT; query finds the payment', async () => {
       const no = orderNo('ft');
-      sandbox.injectFault({ method: 'alipay.trade.pay', kind: 'delay', applied: true, delayMs: 1_500 });
+      sandbox.injectFault({ op: 'pay', kind: 'delay', applied: true, delayMs: 3_000 });
       const started = Date.now();
       expect(await payWithCode(no, sandbox.authCode('success'))).toEqual({ outcome: 'pending', reason: 'TIMEOUT' });
-      expect(Date.now() - started).toBeLessThan(1_400);
+      // The client gave up at its own timeout (500 ms, undici rounds up to ~1 s), not when the answer came.
+      expect(Date.now() - started).toBeLessThan(2_500);
       expect((await client.query(no)).status).toBe('success');
     });
 
     it('query timing out (not applied) → unknown TIMEOUT', async () => {
-      sandbox.injectFault({ method: 'alipay.trade.query', kind: 'delay', applied: false, delayMs: 1_500 });
+      sandbox.injectFault({ op: 'query', kind: 'delay', applied: false, delayMs: 3_000 });
       expect(await providerError(client.query(orderNo('fq')))).toMatchObject({ kind: 'unknown', code: 'TIMEOUT' });
     });
 
@@ -308,7 +320,7 @@ describe('Alipay client ↔ sandbox', () => {
       const no = orderNo('fh');
       await payWithCode(no, sandbox.authCode('success'));
       // times: 2 — urllib (under alipay-sdk) silently resends once after a socket error.
-      sandbox.injectFault({ method: 'alipay.trade.refund', kind: 'hang_up', applied: true, times: 2 });
+      sandbox.injectFault({ op: 'refund', kind: 'hang-up', applied: true, times: 2 });
       const error = await providerError(client.refund({ outTradeNo: no, outRefundNo: `${no}-R1`, refundFen: 100, totalFen: 1234 }));
       expect(error).toMatchObject({ kind: 'unknown', code: 'NETWORK' });
       expect(await client.queryRefund(no, `${no}-R1`)).toMatchObject({ status: 'success', refundFen: 100 });
@@ -318,22 +330,22 @@ describe('Alipay client ↔ sandbox', () => {
 
     it("urllib's silent resend after one hang-up is just a repeated submission: pay stays pending, query finds it", async () => {
       const no = orderNo('fh1');
-      sandbox.injectFault({ method: 'alipay.trade.pay', kind: 'hang_up', applied: true });
+      sandbox.injectFault({ op: 'pay', kind: 'hang-up', applied: true });
       expect(await payWithCode(no, sandbox.authCode('success'))).toEqual({ outcome: 'pending', reason: 'ACQ.TRADE_HAS_SUCCESS' });
       expect((await client.query(no)).status).toBe('success');
     });
 
     it('HTTP 502 from a proxy → unknown HTTP_ERROR', async () => {
-      sandbox.injectFault({ method: 'alipay.trade.query', kind: 'http_error', applied: false, httpStatus: 502 });
+      sandbox.injectFault({ op: 'query', kind: 'http-error', applied: false, httpStatus: 502 });
       expect(await providerError(client.query(orderNo('f5')))).toMatchObject({ kind: 'unknown', code: 'HTTP_ERROR' });
     });
 
     it('20000 on precreate → unknown; ACQ.SYSTEM_ERROR on close (not applied) → unknown and nothing closed', async () => {
-      sandbox.injectFault({ method: 'alipay.trade.precreate', kind: 'service_unavailable', applied: true });
+      sandbox.injectFault({ op: 'precreate', kind: 'service-unavailable', applied: true });
       const no = orderNo('f20');
       expect(await providerError(precreate(no))).toMatchObject({ kind: 'unknown', code: 'isp.unknow-error' });
       sandbox.scan(no); // applied: the QR exists
-      sandbox.injectFault({ method: 'alipay.trade.close', kind: 'system_error', applied: false });
+      sandbox.injectFault({ op: 'close', kind: 'system-error', applied: false });
       expect(await providerError(client.close(no))).toMatchObject({ kind: 'unknown', code: 'ACQ.SYSTEM_ERROR' });
       expect((await client.query(no)).status).toBe('waiting');
     });
@@ -341,32 +353,48 @@ describe('Alipay client ↔ sandbox', () => {
     it('a response altered after signing → verification', async () => {
       const no = orderNo('fs');
       await precreate(no);
-      sandbox.injectFault({ method: 'alipay.trade.query', kind: 'bad_signature', applied: true });
+      sandbox.injectFault({ op: 'query', kind: 'bad-signature', applied: true });
       expect(await providerError(client.query(no))).toMatchObject({ kind: 'verification', code: 'INVALID_SIGNATURE' });
     });
 
     it('a client holding the wrong Alipay public key rejects every answer', async () => {
       const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-      const wrongKey = createAlipayClient(sandbox.clientConfig({ alipayPublicKey: stranger, timeoutMs: 500 }), { env: {} });
+      const wrongKey = createAlipayClient({ ...sandbox.clientConfig({ timeoutMs: 500 }), alipayPublicKey: stranger }, { env: {} });
       expect(await providerError(wrongKey.query(orderNo('wk')))).toMatchObject({ kind: 'verification', code: 'INVALID_SIGNATURE' });
     });
 
     it('a request signed with the wrong app key → config isv.invalid-signature, echoing the gateway sign string', async () => {
       const wrongAppKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      const badClient = createAlipayClient(sandbox.clientConfig({ appPrivateKey: wrongAppKey, timeoutMs: 500 }), { env: {} });
+      const badClient = createAlipayClient({ ...sandbox.clientConfig({ timeoutMs: 500 }), appPrivateKey: wrongAppKey }, { env: {} });
       const no = orderNo('sig');
       const error = await providerError(badClient.query(no));
       expect(error).toMatchObject({ kind: 'config', code: 'isv.invalid-signature' });
       const subMsg = String(error.details?.subMsg);
       expect(subMsg).toContain('网关生成的验签字符串为：');
-      expect(subMsg).toContain(`app_id=${sandbox.credentials.appId}&amp;biz_content={"out_trade_no":"${no}"}`);
+      expect(subMsg).toContain(`app_id=${sandbox.keys.appId}&amp;biz_content={"out_trade_no":"${no}"}`);
       expect(subMsg).toContain('sign_type=RSA2');
       // And nothing was done on its behalf.
       expect(sandbox.trade(no)).toBeUndefined();
     });
 
+    it('an unknown method is answered with a signed error_response that the client verifies', async () => {
+      const gateway = new AlipayGateway(loadAlipayConfig(sandbox.clientConfig({ timeoutMs: 500 }), { env: {} }));
+      expect(await gateway.call('alipay.trade.teleport', { out_trade_no: 'x' })).toMatchObject({ code: '40002', subCode: 'isv.invalid-method' });
+    });
+
+    it('the request timestamp comes from the injectable clock, in Beijing time; a skewed one is refused', async () => {
+      sandbox.configure({ requestMaxSkewSeconds: 60 });
+      try {
+        const skewed = createAlipayClient(sandbox.clientConfig({ timeoutMs: 500 }), { env: {}, clock: () => new Date(Date.now() - 10 * 60_000) });
+        expect(await providerError(skewed.query(orderNo('skew')))).toMatchObject({ kind: 'config', code: 'isv.invalid-timestamp' });
+        expect((await client.query(orderNo('noskew'))).status).toBe('not_found');
+      } finally {
+        sandbox.configure({ requestMaxSkewSeconds: null });
+      }
+    });
+
     it('another app id → config isv.invalid-app-id', async () => {
-      const other = createAlipayClient(sandbox.clientConfig({ appId: '2021999999999999', timeoutMs: 500 }), { env: {} });
+      const other = createAlipayClient({ ...sandbox.clientConfig({ timeoutMs: 500 }), appId: '2021999999999999' }, { env: {} });
       expect(await providerError(other.query(orderNo('app')))).toMatchObject({ kind: 'config', code: 'isv.invalid-app-id' });
     });
   });
@@ -375,7 +403,7 @@ describe('Alipay client ↔ sandbox', () => {
     it('refund, replay (fund_change N), discordant repeat, over-refund, refund query, full refund closes the trade', async () => {
       const no = orderNo('rf');
       await precreate(no);
-      await sandbox.scanAndPay(no);
+      customerPays(no);
       const first = { outTradeNo: no, outRefundNo: `${no}-R1`, refundFen: 1000, totalFen: 8888, reason: '退货' };
 
       expect(await client.refund(first)).toMatchObject({ status: 'success', refundFen: 1000, providerState: 'fund_change=Y' });
@@ -403,7 +431,7 @@ describe('Alipay client ↔ sandbox', () => {
     });
 
     it('refund query lag: nothing for a while after the refund, then the refund', async () => {
-      sandbox.setKnobs({ refundQueryLagMs: 10_000 });
+      sandbox.configure({ refundQueryLagMs: 10_000 });
       try {
         const no = orderNo('lag');
         await payWithCode(no, sandbox.authCode('success'));
@@ -413,50 +441,62 @@ describe('Alipay client ↔ sandbox', () => {
         expect(await client.queryRefund(no, `${no}-R1`)).toMatchObject({ status: 'success', refundFen: 34 });
       } finally {
         clockOffsetMs = 0;
-        sandbox.setKnobs({ refundQueryLagMs: 0 });
+        sandbox.configure({ refundQueryLagMs: 0 });
       }
     });
   });
 
   describe('notifications', () => {
-    it('a forged notification is rejected by the client, and the sandbox keeps resending it', async () => {
-      sandbox.setKnobs({ forgeNotificationSignature: true });
+    it('tampered copies (forged signature, altered amount) are rejected; the genuine one is accepted', async () => {
+      sandbox.configure({ notify: { tamperedBefore: ['forged-signature', 'altered-amount'] } });
       const no = orderNo('nf');
       try {
         await precreate(no);
-        await sandbox.scanAndPay(no);
-        await waitFor(() => (receivedFor(receiver, no).length >= 4 ? true : undefined));
+        customerPays(no);
+        await waitFor(() => sandbox.notifications().find((record) => record.outTradeNo === no && record.accepted));
       } finally {
-        sandbox.setKnobs({ forgeNotificationSignature: false });
+        sandbox.configure({ notify: { tamperedBefore: [] } });
       }
       const entries = receivedFor(receiver, no);
-      expect(entries.every((entry) => entry.error?.code === 'INVALID_SIGNATURE' && entry.notification === undefined)).toBe(true);
-      const delivery = sandbox.notifications().find((candidate) => candidate.outTradeNo === no)!;
-      expect(delivery).toMatchObject({ forged: true, acknowledged: false });
-      expect(delivery.attempts).toHaveLength(4); // first try + the 3 compressed resends
-      expect(new Set(entries.map((entry) => new URLSearchParams(entry.rawBody).get('notify_id'))).size).toBe(1);
+      expect(entries).toHaveLength(3);
+      expect(entries[0]!.error?.code).toBe('INVALID_SIGNATURE');
+      expect(entries[1]!.error?.code).toBe('INVALID_SIGNATURE');
+      expect(new URLSearchParams(entries[1]!.rawBody).get('total_amount')).toBe('89.88');
+      expect(entries[2]!.notification).toMatchObject({ kind: 'payment', trade: { totalFen: 8888 } });
+      const records = sandbox.notifications().filter((record) => record.outTradeNo === no);
+      expect(records.map((record) => [record.variant, record.accepted])).toEqual([
+        ['forged-signature', false],
+        ['altered-amount', false],
+        ['genuine', true],
+      ]);
+      expect(new Set(records.map((record) => record.eventId)).size).toBe(1);
     });
 
-    it('a reply other than `success` makes the sandbox resend the same notification', async () => {
+    it('a reply other than exactly `success` makes the sandbox resend the same notification', async () => {
       receiver.failNext = 1;
       const no = orderNo('nr');
       await precreate(no);
-      await sandbox.scanAndPay(no);
-      await waitFor(() => sandbox.notifications().find((candidate) => candidate.outTradeNo === no && candidate.acknowledged));
+      customerPays(no);
+      await waitFor(() => sandbox.notifications().find((record) => record.outTradeNo === no && record.accepted));
       const entries = receivedFor(receiver, no);
       expect(entries).toHaveLength(2);
       expect(entries[0]!.notification).toEqual(entries[1]!.notification);
+      const records = sandbox.notifications().filter((record) => record.outTradeNo === no);
+      expect(records.map((record) => [record.variant, record.attempt, record.reply, record.accepted])).toEqual([
+        ['genuine', 0, 'fail', false],
+        ['retry', 1, 'success', true],
+      ]);
     });
 
     it('duplicates carry the same notify_id (eventId) and all verify', async () => {
-      sandbox.setKnobs({ notifyDuplicates: 2 });
+      sandbox.configure({ notify: { duplicates: 2 } });
       const no = orderNo('nd');
       try {
         await precreate(no);
-        await sandbox.scanAndPay(no);
+        customerPays(no);
         await waitFor(() => (receivedFor(receiver, no).length >= 3 ? true : undefined));
       } finally {
-        sandbox.setKnobs({ notifyDuplicates: 0 });
+        sandbox.configure({ notify: { duplicates: 0 } });
       }
       const ids = receivedFor(receiver, no).map((entry) => (entry.notification?.kind === 'payment' ? entry.notification.eventId : 'unverified'));
       expect(ids).toHaveLength(3);
@@ -466,17 +506,17 @@ describe('Alipay client ↔ sandbox', () => {
 
     it("passback_params with '%' arrives encoded once and verifies", async () => {
       const passback = 'coupon=100%&memo=%E4%B8%AD&x=a b';
-      sandbox.setKnobs({ passbackParams: passback });
+      sandbox.configure({ notify: { passbackParams: passback } });
       const no = orderNo('np');
       try {
         await precreate(no);
-        await sandbox.scanAndPay(no);
+        customerPays(no);
         const entry = await waitFor(() => receivedFor(receiver, no)[0]);
         expect(entry.error).toBeUndefined();
         expect(entry.rawBody).toContain('passback_params=coupon%3D100%25%26memo%3D%25E4%25B8%25AD');
         expect(new URLSearchParams(entry.rawBody).get('passback_params')).toBe(passback);
       } finally {
-        sandbox.setKnobs({ passbackParams: null });
+        sandbox.configure({ notify: { passbackParams: null } });
       }
     });
   });
@@ -487,21 +527,41 @@ describe('Alipay client ↔ sandbox', () => {
       await precreate(no, 321);
       const response = await fetch(`${sandbox.baseUrl}/__sandbox/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ out_trade_no: no }) });
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { trade: { status: string } }).trade.status).toBe('TRADE_SUCCESS');
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+      expect(((await response.json()) as { trade: { state: string } }).trade.state).toBe('TRADE_SUCCESS');
       expect((await client.query(no)).status).toBe('success');
       const listed = (await (await fetch(`${sandbox.baseUrl}/__sandbox/trades`)).json()) as { trades: Array<{ outTradeNo: string; totalAmount: string }> };
       expect(listed.trades.find((trade) => trade.outTradeNo === no)?.totalAmount).toBe('3.21');
+      const single = (await (await fetch(`${sandbox.baseUrl}/__sandbox/trades/${no}`)).json()) as { outTradeNo: string; state: string };
+      expect(single).toMatchObject({ outTradeNo: no, state: 'TRADE_SUCCESS' });
     });
 
-    it('faults, knobs and bad input over HTTP', async () => {
-      const fault = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ kind: 'hang_up', applied: false, method: 'alipay.trade.query', times: 2 }) });
+    it('POST /__sandbox/pay with delay_ms: scanned now, paid later', async () => {
+      const no = orderNo('httpd');
+      await precreate(no);
+      const response = await fetch(`${sandbox.baseUrl}/__sandbox/pay`, { method: 'POST', body: JSON.stringify({ out_trade_no: no, delay_ms: 100 }) });
+      expect(((await response.json()) as { trade: { state: string; pendingUntil?: string } }).trade).toMatchObject({ state: 'WAIT_BUYER_PAY', pendingUntil: expect.any(String) });
+      expect((await client.query(no)).status).toBe('waiting');
+      await queryUntil(no, 'success');
+    });
+
+    it('faults, behaviour, CORS preflight and bad input over HTTP', async () => {
+      const fault = await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ op: 'query', kind: 'hang-up', applied: false, times: 2 }) });
       expect(fault.status).toBe(200);
+      expect(((await fault.json()) as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
       expect(await providerError(client.query(orderNo('hf')))).toMatchObject({ kind: 'unknown', code: 'NETWORK' });
-      const knobs = await fetch(`${sandbox.baseUrl}/__sandbox/knobs`, { method: 'POST', body: JSON.stringify({ userPayingMs: 150 }) });
-      expect(((await knobs.json()) as { userPayingMs: number }).userPayingMs).toBe(150);
+      const behaviour = await fetch(`${sandbox.baseUrl}/__sandbox/behaviour`, { method: 'POST', body: JSON.stringify({ userPayingMs: 150, notify: { delayMs: 10 } }) });
+      expect(await behaviour.json()).toMatchObject({ userPayingMs: 150, notify: { delayMs: 10, retryScale: 0.0002 } });
+      expect((await fetch(`${sandbox.baseUrl}/__sandbox/pay`, { method: 'OPTIONS' })).status).toBe(204);
+      expect((await fetch(`${sandbox.baseUrl}/__sandbox/health`)).status).toBe(200);
       expect((await fetch(`${sandbox.baseUrl}/__sandbox/pay`, { method: 'POST', body: '{"out_trade_no":' })).status).toBe(400);
-      expect((await fetch(`${sandbox.baseUrl}/__sandbox/pay`, { method: 'POST', body: JSON.stringify({ out_trade_no: 'nope' }) })).status).toBe(404);
-      expect((await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ kind: 'meteor', applied: true }) })).status).toBe(400);
+      const missing = await fetch(`${sandbox.baseUrl}/__sandbox/pay`, { method: 'POST', body: JSON.stringify({ out_trade_no: 'nope' }) });
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toMatchObject({ code: 'TRADE_NOT_EXIST' });
+      expect((await fetch(`${sandbox.baseUrl}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ op: 'query', kind: 'meteor', applied: true }) })).status).toBe(400);
+      expect((await fetch(`${sandbox.baseUrl}/__sandbox/behaviour`, { method: 'POST', body: JSON.stringify({ userPayingMs: -1 }) })).status).toBe(400);
+      const code = (await (await fetch(`${sandbox.baseUrl}/__sandbox/auth-code`, { method: 'POST', body: JSON.stringify({ outcome: 'balance-not-enough' }) })).json()) as { auth_code: string };
+      expect(await payWithCode(orderNo('hac'), code.auth_code)).toMatchObject({ outcome: 'failed', code: 'ACQ.BUYER_BALANCE_NOT_ENOUGH' });
     });
   });
 });
@@ -509,11 +569,11 @@ describe('Alipay client ↔ sandbox', () => {
 describe('Alipay trade bill from the sandbox', () => {
   const day = '2024-03-05';
   let now = Date.parse(`${day}T10:00:00+08:00`);
-  let sandbox: RunningAlipaySandbox;
+  let sandbox: AlipaySandbox;
   let client: AlipayClient;
 
   beforeAll(async () => {
-    sandbox = await startAlipaySandbox({ clock: () => new Date(now), knobs: { notifyEnabled: false } });
+    sandbox = await startAlipaySandbox({ now: () => now, behaviour: { notify: { enabled: false } } });
     client = createAlipayClient(sandbox.clientConfig({ timeoutMs: 2_000 }), { env: {}, clock: () => new Date(now) });
   });
   afterAll(async () => {
@@ -530,12 +590,12 @@ describe('Alipay trade bill from the sandbox', () => {
     const expiresAt = () => new Date(now + 5 * 60_000);
 
     await client.createMerchantQr({ outTradeNo: qr, amountFen: 8888, description: '咖啡, 大杯', expiresAt: expiresAt() });
-    await sandbox.scanAndPay(qr);
+    expect(sandbox.scanAndPay(qr).ok).toBe(true);
     tick();
     expect((await client.payWithCustomerCode({ outTradeNo: bar, amountFen: 1, description: '口香糖', authCode: sandbox.authCode('success') })).outcome).toBe('success');
     tick();
     await client.createMerchantQr({ outTradeNo: big, amountFen: 10_000_000_000, description: '大额', expiresAt: expiresAt() });
-    await sandbox.scanAndPay(big);
+    expect(sandbox.scanAndPay(big).ok).toBe(true);
     tick();
     await client.refund({ outTradeNo: qr, outRefundNo: 'BILL-QR-1-R1', refundFen: 1000, totalFen: 8888 });
     tick();

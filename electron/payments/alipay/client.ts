@@ -87,7 +87,8 @@ export class AlipayClient implements PaymentProvider {
   private readonly fetchImpl: typeof fetch | undefined;
 
   constructor(
-    readonly config: AlipayConfig,
+    // Private: it holds the app private key, and a client object may well end up in a log line.
+    private readonly config: AlipayConfig,
     deps: AlipayClientDeps = {},
   ) {
     this.merchantId = config.appId;
@@ -100,7 +101,9 @@ export class AlipayClient implements PaymentProvider {
   async createMerchantQr(input: CreateQrInput): Promise<CreateQrResult> {
     checkOrderNumber(input.outTradeNo, 'outTradeNo');
     // timeout_express is relative, so a skewed till clock cannot shorten or stretch it much.
-    const minutesLeft = Math.ceil((input.expiresAt.getTime() - this.clock().getTime()) / 60_000);
+    const msLeft = input.expiresAt.getTime() - this.clock().getTime();
+    if (!(msLeft > 0)) throw badRequest('expiresAt must be in the future');
+    const minutesLeft = Math.ceil(msLeft / 60_000);
     const minutes = Math.max(1, Math.min(minutesLeft, timeoutExpressMinutes(this.config.qrTimeoutExpress)));
     const reply = await this.gateway.call(
       ALIPAY_METHODS.precreate,

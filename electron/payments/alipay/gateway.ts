@@ -144,7 +144,7 @@ export class AlipayGateway {
   readonly sdk: AlipaySdk;
 
   constructor(
-    readonly config: AlipayConfig,
+    config: AlipayConfig,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.sdk = new VerifyingAlipaySdk({

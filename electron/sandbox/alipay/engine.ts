@@ -86,7 +86,7 @@ export class AlipaySandboxEngine implements AlipaySandboxControl {
     return this.attempt(() => {
       const trade = this.book.customerPays(outTradeNo, this.now() + delayMs, options.completesDespiteClose ?? false);
       // The clock decides when it is due; a real-time timer makes sure it happens (and is notified) on time.
-      if (trade.pendingSettle) this.schedule(delayMs, () => this.book.settleDue());
+      if (trade.pendingSettle) this.schedule(delayMs + 1, () => this.book.settleDue());
       return trade;
     });
   }

@@ -185,7 +185,8 @@ function pay(ctx: MethodContext, biz: Body, notifyUrl: string | undefined): Body
   if (outcome === 'userpaying-then-success' || outcome === 'userpaying-then-closed') {
     const delay = ctx.behaviour().userPayingMs;
     trade.pendingSettle = { at: ctx.now() + delay, to: outcome === 'userpaying-then-success' ? 'TRADE_SUCCESS' : 'TRADE_CLOSED' };
-    ctx.schedule(delay, () => ctx.book.settle(trade));
+    // Due on the injectable clock; the timer (+1 ms: timers may fire a hair early) makes it happen on time.
+    ctx.schedule(delay + 1, () => ctx.book.settleDue());
   }
   // user paying (for a while, or until cancelled)
   return answer('10003', {

@@ -175,11 +175,6 @@ export class TradeBook {
     for (const trade of this.trades.values()) this.refresh(trade);
   }
 
-  /** When the next pending transition of `trade` is due, if any. */
-  pendingUntil(trade: SandboxTrade): number | undefined {
-    return trade.pendingSettle?.at;
-  }
-
   refund(trade: SandboxTrade, refund: SandboxRefund): void {
     trade.refunds.push(refund);
     if (refundedFen(trade) >= trade.totalFen) this.markClosed(trade, refund.at);

@@ -112,6 +112,48 @@ describe('#6 response verification (alipay-sdk vector, fixture Alipay public key
   });
 });
 
+describe('gateway-level errors (error_response)', () => {
+  const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const gatewayWithKey = () =>
+    new AlipayGateway(
+      loadAlipayConfig(
+        {
+          appId: '2021000122671080',
+          appPrivateKey: APP_KEY_PATH,
+          alipayPublicKey: alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+          gateway: gatewayServer.url,
+        },
+        { env: {} },
+      ),
+    );
+  const inner = '{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-method","sub_msg":"不存在的方法名"}';
+  const sign = () => createSign('RSA-SHA256').update(inner, 'utf8').sign(alipay.privateKey, 'base64');
+
+  it('verifies a signed error_response (the SDK alone would look under the method key and fail)', async () => {
+    gatewayServer.answer(`{"error_response":${inner},"sign":"${sign()}"}`);
+    const reply = await gatewayWithKey().call('alipay.trade.nonsense', {});
+    expect(reply).toMatchObject({ code: '40002', subCode: 'isv.invalid-method' });
+  });
+
+  it('rejects an altered signed error_response', async () => {
+    gatewayServer.answer(`{"error_response":${inner.replace('40002', '10000')},"sign":"${sign()}"}`);
+    await expectProviderError(gatewayWithKey().call('alipay.trade.nonsense', {}), 'verification', 'INVALID_SIGNATURE');
+  });
+
+  it('an unsigned gateway rejection is a config error marked unsigned; an unsigned business answer is not trusted', async () => {
+    gatewayServer.answer('{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id","sub_msg":"无效的AppID参数"}}');
+    const error = await expectProviderError(gatewayWithKey().call('alipay.trade.query', {}), 'config', 'isv.invalid-app-id');
+    expect(error.details).toMatchObject({ signed: false });
+    gatewayServer.answer('{"alipay_trade_query_response":{"code":"40004","msg":"Business Failed","sub_code":"ACQ.TRADE_NOT_EXIST"}}');
+    await expectProviderError(gatewayWithKey().call('alipay.trade.query', {}), 'verification', 'UNSIGNED_RESPONSE');
+  });
+
+  it('an HTTP error page or garbage is unknown, not a failure', async () => {
+    gatewayServer.answer('<html>502 Bad Gateway</html>');
+    await expectProviderError(gatewayWithKey().call('alipay.trade.query', {}), 'unknown', 'MALFORMED_RESPONSE');
+  });
+});
+
 describe('#8 signed-content extraction (alipay-sdk getSignStr cases) through the client gateway', () => {
   const key = 'alipay_offline_material_image_upload_response';
   const inner =
