@@ -50,6 +50,21 @@ export interface SearchKeys {
 const HAN_RUN = /\p{Script=Han}+/gu;
 const NOT_ALNUM = /[^a-z0-9]/g;
 
+// pinyin-pro costs ~10 µs per name. Catalogs repeat the Chinese part of a name across sizes and
+// flavours (可口可乐 330ml / 500ml / 2L), so a bounded memo of runs saves most of it on imports.
+const syllablesOfRun = new Map<string, readonly string[]>();
+const MAX_MEMO_RUNS = 50_000;
+
+function syllables(run: string): readonly string[] {
+  let known = syllablesOfRun.get(run);
+  if (!known) {
+    if (syllablesOfRun.size >= MAX_MEMO_RUNS) syllablesOfRun.clear();
+    known = pinyin(run, { toneType: 'none', type: 'array', v: true });
+    syllablesOfRun.set(run, known);
+  }
+  return known;
+}
+
 function asciiKey(text: string): string {
   return text.replace(NOT_ALNUM, '');
 }
@@ -69,7 +84,7 @@ export function searchKeysFor(name: string): SearchKeys {
     const between = asciiKey(text.slice(last, match.index));
     full += between;
     initials += between;
-    for (const syllable of pinyin(match[0], { toneType: 'none', type: 'array', v: true })) {
+    for (const syllable of syllables(match[0])) {
       // A character pinyin-pro does not know comes back as itself; it has no key.
       const key = asciiKey(syllable.toLowerCase());
       full += key;

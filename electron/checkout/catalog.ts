@@ -142,10 +142,11 @@ export class Catalog {
    *   1. exact barcode or SKU (as typed)
    *   2. pinyin initials prefix (kkkl → 可口可乐)
    *   3. name prefix, then SKU prefix (as typed, then upper-cased)
-   *   4. substring (three characters or more, through the trigram index): in the name first, then
-   *      in the full pinyin, initials or SKU. Space-separated words must all match.
-   * Each tier is an index range or FTS lookup stopped at `limit`, so the cost does not grow with the
-   * catalog: queries of one or two characters use only the prefix tiers.
+   *   4. substring, through the trigram index: words of three characters or more anywhere in the
+   *      name, full pinyin, initials or SKU (name matches listed first); one or two Chinese
+   *      characters through their pinyin. Space-separated words must all match.
+   * Each tier is an index range or FTS lookup stopped at `limit` (a filtered one reads at most a
+   * few times that), so the cost does not grow with the catalog and nothing is ever full-scanned.
    */
   search(query: string, limit = 50, options: CatalogSearchOptions = {}): ProductSummary[] {
     const q = normaliseQuery(query);

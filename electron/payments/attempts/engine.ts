@@ -429,16 +429,24 @@ export class PaymentEngine {
   }
 
   private async closeQr(row: PaymentRow): Promise<number | null> {
-    let closeOutcome: 'closed' | 'not_found' | 'already_paid' | 'error' = 'error';
-    try {
-      closeOutcome = (await this.provider(row.tender as ProviderName).close(row.out_trade_no!)).outcome;
-    } catch {
-      closeOutcome = 'error';
+    const confirming = row.next_check_at !== null;
+    let closeOutcome: 'closed' | 'not_found' | 'already_paid' | 'error' | 'confirming' = 'confirming';
+    if (!confirming) {
+      try {
+        closeOutcome = (await this.provider(row.tender as ProviderName).close(row.out_trade_no!)).outcome;
+      } catch {
+        closeOutcome = 'error';
+      }
     }
     const trade = await this.query(row);
     if (!trade) return this.timing.unknownRetryMs;
     if (trade.status === 'success') return this.settle(row, trade);
     if (trade.status === 'closed' || trade.status === 'reversed' || trade.status === 'failed') {
+      // A customer already on the password screen can still complete after the close (§2.5), so
+      // CLOSED is confirmed by one more query after a grace period before it is final.
+      const confirmAt = confirming ? Date.parse(row.next_check_at!) : this.clock() + this.timing.closeGraceMs;
+      if (!confirming) this.store.update(row.id, this.nowIso(), { next_check_at: new Date(confirmAt).toISOString() });
+      if (this.clock() < confirmAt) return confirmAt - this.clock();
       this.finish(row, 'closed', trade.providerState);
       return null;
     }

@@ -111,6 +111,7 @@ describe('weighed and priced scale labels', () => {
 
   it('reads a weight label (default 28–29): PLU and grams', () => {
     const code = withCheckDigit('281000100735');
+    expect(code).toBe('2810001007353'); // the example in docs/catalog-csv.md
     expect(parseWeighedBarcode(code, rules)).toEqual({ plu: '10001', kind: 'weight', grams: 735 });
   });
 
