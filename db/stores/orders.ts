@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 export type OrderState =
   | 'pending_payment'
@@ -148,6 +148,8 @@ export class OrderStore {
   private readonly getOrderByNoStmt;
   private readonly linesStmt;
   private readonly paymentsStmt;
+  /** One prepared UPDATE per set of extra columns: transitions are the hot path of every sale. */
+  private readonly transitionStatements = new Map<string, Statement>();
 
   constructor(readonly db: Database) {
     this.insertOrderStmt = db.prepare(insertSql('orders', ORDER_COLUMNS));
@@ -196,10 +198,18 @@ export class OrderStore {
     now: string,
     changes: Partial<Pick<OrderRow, 'paid_fen' | 'change_fen' | 'refunded_fen' | 'paid_at' | 'completed_at' | 'cancelled_at' | 'cancel_reason'>> = {},
   ): OrderRow | undefined {
-    const sets = Object.keys(changes).map((column) => `${column} = @${column}`);
-    const sql = `UPDATE orders SET state = @to, version = version + 1, updated_at = @now${sets.length ? ', ' + sets.join(', ') : ''}
-                 WHERE id = @id AND state = @from RETURNING *`;
-    return this.db.prepare(sql).get({ ...changes, id, from, to, now }) as OrderRow | undefined;
+    const columns = Object.keys(changes).sort();
+    const key = columns.join(',');
+    let statement = this.transitionStatements.get(key);
+    if (!statement) {
+      const sets = columns.map((column) => `${column} = @${column}`);
+      statement = this.db.prepare(
+        `UPDATE orders SET state = @to, version = version + 1, updated_at = @now${sets.length ? ', ' + sets.join(', ') : ''}
+         WHERE id = @id AND state = @from RETURNING *`,
+      );
+      this.transitionStatements.set(key, statement);
+    }
+    return statement.get({ ...changes, id, from, to, now }) as OrderRow | undefined;
   }
 
   listByDay(storeId: string, businessDate: string, options: { terminalId?: string; state?: OrderState; limit?: number; offset?: number } = {}): OrderRow[] {

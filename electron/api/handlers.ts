@@ -149,6 +149,7 @@ export const HANDLERS: Handlers = {
       // The audit says which secret changed and who changed it, never the value.
       appendAudit(ctx.core.db, { at: now, terminalId: session.terminalId, userId: session.userId, action: 'secret.changed', target: input.name });
     })();
+    ctx.core.reconfigurePayments();
     return { ok: true };
   },
 
@@ -161,6 +162,7 @@ export const HANDLERS: Handlers = {
       ctx.core.settings.set(input.key as Parameters<Core['settings']['set']>[0], input.value, now);
       appendAudit(ctx.core.db, { at: now, terminalId: session.terminalId, userId: session.userId, action: 'settings.changed', target: input.key, details: { value: input.value as never } });
     })();
+    if (input.key.startsWith('payments.')) ctx.core.reconfigurePayments();
     return ctx.core.settings.all();
   },
   'users.list': ({ core }) => listUsers(core.db).map((user) => toUserDto(user, core.clock())),

@@ -20,6 +20,7 @@ import { RefundEngine } from '../payments/refunds/refundEngine';
 import { ProviderRegistry } from '../payments/registry';
 import { SecretVault, type SecretKeeper } from '../payments/secrets';
 import type { PaymentTiming } from '../payments/attempts/timing';
+import { configureProviders, type ConfigureResult } from '../payments/configure';
 
 export interface CoreOptions {
   /** The SQLite file; a fresh temp path in tests. */
@@ -54,6 +55,8 @@ export interface Core {
   payments: PaymentEngine;
   refunds: RefundEngine;
   vault: SecretVault | undefined;
+  /** Rebuilds the live provider clients from settings + vault ('live' mode); a no-op in sandbox mode. */
+  reconfigurePayments(): ConfigureResult;
   dispatcher: Dispatcher;
   identity(): TillIdentity;
   clock(): number;
@@ -148,6 +151,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       payments,
       refunds,
       vault,
+      reconfigurePayments: () =>
+        settings.get('payments.mode') === 'live'
+          ? configureProviders(providers, { wechat: settings.get('payments.wechat'), alipay: settings.get('payments.alipay') }, vault)
+          : { configured: [], errors: {} },
       dispatcher: undefined as unknown as Dispatcher,
       identity: () => identity,
       clock,
@@ -158,6 +165,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
     };
     core.dispatcher = new Dispatcher(core, options.logger);
+    const configured = core.reconfigurePayments();
+    for (const [name, reason] of Object.entries(configured.errors)) log(`${name} not configured: ${reason}`);
     if (!options.paymentsManual) {
       payments.start();
       refunds.start();

@@ -4,6 +4,16 @@ import { readAllSettings, writeSetting } from '../../db/stores/settings';
 import { TillError } from '../api/errors';
 import { weighedBarcodeRulesSchema, DEFAULT_WEIGHED_BARCODE_RULES } from '../checkout/barcode';
 
+/** Keys that hold key material: they belong in the encrypted vault, never in plain settings. */
+const SECRET_FIELDS = ['merchantPrivateKeyPem', 'apiV3Key', 'appPrivateKeyPem'];
+const providerSettingsSchema = z
+  .record(z.string(), z.unknown())
+  .refine((value) => SECRET_FIELDS.every((field) => !(field in value)), 'secrets go in the vault (secrets.set), not in settings')
+  .refine(
+    (value) => typeof value.appPrivateKey !== 'string' || !value.appPrivateKey.includes('PRIVATE KEY'),
+    'give appPrivateKey as a file path here, or store the key with secrets.set',
+  );
+
 /**
  * Every setting the terminal knows, with its schema and default, in one table. Values are stored
  * as JSON in the settings table and validated on the way in and on the way out, so a hand-edited
@@ -19,6 +29,12 @@ export const SETTINGS_SCHEMA = {
   'security.lockoutMinutes': z.number().int().min(1).max(24 * 60).default(5),
   'security.sessionIdleMinutes': z.number().int().min(5).max(24 * 60).default(12 * 60),
   'catalog.weighedBarcodeRules': weighedBarcodeRulesSchema.default(DEFAULT_WEIGHED_BARCODE_RULES),
+  /** 'sandbox' runs the local protocol simulators (demo); 'live' uses the configured providers. */
+  'payments.mode': z.enum(['sandbox', 'live']).default('sandbox'),
+  /** Non-secret WeChat Pay settings (appid, mchid, merchantSerial, public key or certificates, notifyUrl, key paths). */
+  'payments.wechat': providerSettingsSchema.nullable().default(null),
+  /** Non-secret Alipay settings (appId, alipayPublicKey, gateway, sellerId, notifyUrl, or appPrivateKey as a file path). */
+  'payments.alipay': providerSettingsSchema.nullable().default(null),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;

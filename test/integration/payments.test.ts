@@ -36,7 +36,7 @@ async function start(): Promise<{ t: TestCore; sb: DemoSandboxes; token: string;
 
 async function ringUp(tc: TestCore, token: string, n = 2): Promise<OrderDto> {
   const rows = tc.core.db
-    .prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 ORDER BY p.id LIMIT ?")
+    .prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.active = 1 AND p.price_fen > 0 ORDER BY p.id LIMIT ?")
     .all(n) as { barcode: string }[];
   for (const { barcode } of rows) await tc.ok('cart.scan', { code: barcode }, token);
   return tc.ok<OrderDto>('order.create', {}, token);
