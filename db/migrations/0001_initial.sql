@@ -242,6 +242,7 @@ CREATE TABLE refunds (
 ) STRICT;
 
 CREATE INDEX refunds_order ON refunds(order_id);
+CREATE INDEX refunds_open ON refunds(state) WHERE state IN ('created', 'pending', 'unknown', 'abnormal');
 CREATE INDEX refunds_payment ON refunds(payment_id);
 
 -- The sum of live refunds of a payment never exceeds what that payment captured (net of change).

@@ -55,9 +55,9 @@ describe('providers configured from settings and the vault', () => {
 
     const cashier = await t.login('cashier', PINS.cashier);
     for (const code of [wechatCode('01'), alipayCode('01')]) {
-      const [{ barcode }] = t.core.db
+      const { barcode } = (t.core.db
         .prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.active = 1 AND p.price_fen > 0 LIMIT 1")
-        .all() as { barcode: string }[];
+        .all() as { barcode: string }[])[0]!;
       await t.ok('cart.scan', { code: barcode }, cashier);
       const order = await t.ok<{ id: string }>('order.create', {}, cashier);
       const payment = await t.ok<PaymentDto>('payment.scanCode', { orderId: order.id, code }, cashier);

@@ -21,7 +21,7 @@ describe('key file keeper (browser host)', () => {
     expect(sealed.toString('latin1')).not.toContain('very-secret');
     expect(keeper.open(sealed)).toBe(SECRET);
     const tampered = Buffer.from(sealed);
-    tampered[tampered.length - 1] ^= 1;
+    tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 1;
     expect(() => keeper.open(tampered)).toThrow();
     const other = new KeyFileKeeper(dir.file('other.key'));
     expect(() => other.open(sealed)).toThrow();

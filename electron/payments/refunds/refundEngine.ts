@@ -331,7 +331,9 @@ export class RefundEngine {
   private succeed(row: RefundRow, changes: Record<string, unknown>): void {
     const moved = this.db.transaction(() => {
       const updated = this.move(row, 'succeeded', { ...changes, succeeded_at: this.nowIso() });
-      if (updated) this.options.orders.applyRefund(row.order_id, row.amount_fen);
+      // An automatic refund returns a late success that was never applied to the order (it was
+      // cancelled or already paid): the order's paid/refunded amounts and state are not touched.
+      if (updated && row.automatic !== 1) this.options.orders.applyRefund(row.order_id, row.amount_fen);
       return updated;
     })();
     if (!moved) return;

@@ -1,3 +1,4 @@
+import { randomDigits } from '../common/keys';
 /**
  * Scripted outcomes for customer-presented codes (payment-protocols.md §3.4). A WeChat payment code
  * is 18 digits starting 10–15; the sandbox reads the outcome from its LAST TWO DIGITS, unless a test
@@ -53,7 +54,8 @@ export function outcomeForAuthCode(authCode: string, scripted: ReadonlyMap<strin
 }
 
 /** A valid-looking WeChat payment code ending in the given suffix, for tests and the demo. */
-export function authCodeWithSuffix(suffix: string, serial = 0): string {
-  const middle = String(serial).padStart(14, '0').slice(-14);
+export function authCodeWithSuffix(suffix: string, serial?: number): string {
+  // Codes are single-use at the provider, so without a serial every call gets a fresh one.
+  const middle = serial === undefined ? randomDigits(14) : String(serial).padStart(14, '0').slice(-14);
   return `13${middle}${suffix.padStart(2, '0').slice(-2)}`;
 }
