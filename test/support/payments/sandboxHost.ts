@@ -7,11 +7,15 @@
  */
 import { startWechatSandbox } from '../../../electron/sandbox/wechatpay';
 import { startAlipaySandbox } from '../../../electron/sandbox/alipay';
-import { endpointsOf, type SandboxBehaviours } from './sandboxes';
+import { endpointsOf, sandboxKeys, type SandboxBehaviours } from './sandboxes';
 
 async function main(): Promise<void> {
   const behaviours = JSON.parse(process.env.TILL_SANDBOX_BEHAVIOURS ?? '{"wechat":{},"alipay":{}}') as SandboxBehaviours;
-  const [wechat, alipay] = await Promise.all([startWechatSandbox({ behaviour: behaviours.wechat }), startAlipaySandbox({ behaviour: behaviours.alipay })]);
+  const keys = await sandboxKeys(Number(process.env.TILL_SANDBOX_KEY_BITS ?? 2048));
+  const [wechat, alipay] = await Promise.all([
+    startWechatSandbox({ behaviour: behaviours.wechat, keys: keys.wechat }),
+    startAlipaySandbox({ behaviour: behaviours.alipay, keys: keys.alipay }),
+  ]);
   let closing = false;
   const stop = async () => {
     if (closing) return;

@@ -7,6 +7,8 @@
  * Nothing here is a mock: the clients sign, the sandboxes verify and sign back, the clients verify.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { createWechatPayClient } from '../../../electron/payments/wechatpay';
@@ -15,8 +17,22 @@ import type { ProviderRegistry } from '../../../electron/payments/registry';
 import type { PaymentProvider, ProviderName } from '../../../electron/payments/provider';
 import type { WechatPayConfigInput } from '../../../electron/payments/wechatpay/config';
 import type { AlipayConfigInput } from '../../../electron/payments/alipay/config';
-import type { WechatSandbox, WechatSandboxBehaviourPatch, SandboxTradeView as WechatTradeView } from '../../../electron/sandbox/wechatpay';
-import type { AlipaySandbox, AlipaySandboxBehaviourPatch, SandboxTradeView as AlipayTradeView } from '../../../electron/sandbox/alipay';
+import {
+  generateWechatSandboxKeys,
+  type WechatSandbox,
+  type WechatSandboxBehaviourPatch,
+  type WechatSandboxKeys,
+  type SandboxTradeView as WechatTradeView,
+} from '../../../electron/sandbox/wechatpay';
+import {
+  generateAlipaySandboxKeys,
+  type AlipaySandbox,
+  type AlipaySandboxBehaviourPatch,
+  type AlipaySandboxKeys,
+  type SandboxTradeView as AlipayTradeView,
+} from '../../../electron/sandbox/alipay';
+import { randomAlphanumeric, randomDigits, randomSerialHex } from '../../../electron/sandbox/common/keys';
+import { createSelfSignedCertificatePem } from '../../../electron/sandbox/common/x509';
 
 export type { WechatTradeView, AlipayTradeView };
 
@@ -28,6 +44,62 @@ export interface SandboxEndpoints {
 export interface SandboxBehaviours {
   wechat: WechatSandboxBehaviourPatch;
   alipay: AlipaySandboxBehaviourPatch;
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+async function rsaPair(bits: number) {
+  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', { modulusLength: bits });
+  return {
+    privateKey,
+    publicKey,
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/**
+ * Sandbox key material. 2048 bits is what the sandboxes make and what production uses. The fault
+ * simulator may ask for 1024: the signing and verification code paths are the same, an RSA signature
+ * costs a quarter, and two processes sign every one of tens of thousands of exchanges.
+ */
+export async function sandboxKeys(bits: number): Promise<{ wechat: WechatSandboxKeys; alipay: AlipaySandboxKeys }> {
+  if (bits === 2048) {
+    const [wechat, alipay] = await Promise.all([generateWechatSandboxKeys(), generateAlipaySandboxKeys()]);
+    return { wechat, alipay };
+  }
+  const [merchant, platform, publicKey, app, alipay] = await Promise.all([rsaPair(bits), rsaPair(bits), rsaPair(bits), rsaPair(bits), rsaPair(bits)]);
+  const mchid = `19${randomDigits(8)}`;
+  const platformSerial = randomSerialHex();
+  const now = Date.now();
+  return {
+    wechat: {
+      mchid,
+      appid: `wx${randomAlphanumeric(16).toLowerCase()}`,
+      merchant: { serial: randomSerialHex(), privateKeyPem: merchant.privateKeyPem, publicKeyPem: merchant.publicKeyPem },
+      platformCertificate: {
+        serial: platformSerial,
+        privateKeyPem: platform.privateKeyPem,
+        certificatePem: createSelfSignedCertificatePem({
+          serialHex: platformSerial,
+          commonName: 'Tenpay.com Root CA (sandbox)',
+          organization: 'sandbox',
+          publicKey: platform.publicKey,
+          privateKey: platform.privateKey,
+          notBefore: new Date(now - 86_400_000),
+          notAfter: new Date(now + 5 * 365 * 86_400_000),
+        }),
+      },
+      publicKey: { id: `PUB_KEY_ID_01${mchid}${randomDigits(12)}`, privateKeyPem: publicKey.privateKeyPem, publicKeyPem: publicKey.publicKeyPem },
+      apiV3Key: randomAlphanumeric(32),
+    },
+    alipay: {
+      appId: `2021${randomDigits(12)}`,
+      sellerId: `2088${randomDigits(12)}`,
+      app: { privateKeyPem: app.privateKeyPem, publicKeyPem: app.publicKeyPem },
+      alipay: { privateKeyPem: alipay.privateKeyPem, publicKeyPem: alipay.publicKeyPem },
+    },
+  };
 }
 
 /** Where running (in-process) sandboxes listen and the client configs that match their keys. */
@@ -43,8 +115,8 @@ export interface ClientOptions {
   timeoutMs: number;
   /** Where the providers deliver notifications (the relay); the loopback discard port otherwise. */
   notifyUrls?: Partial<Record<ProviderName, string>>;
-  /** Told of every provider call (provider, method): the simulator counts them. */
-  onCall?: (provider: ProviderName, method: string) => void;
+  /** Told of every provider call (provider, method, ms it took): the simulator counts them. */
+  onCall?: (provider: ProviderName, method: string, ms: number) => void;
 }
 
 /** The same client, with every method call reported to `onCall` first. */
@@ -55,8 +127,13 @@ function counted<T extends PaymentProvider>(client: T, onCall: ClientOptions['on
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function' || typeof property !== 'string') return value;
       return (...args: unknown[]) => {
-        onCall(target.name, property);
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        const started = performance.now();
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (result instanceof Promise) {
+          return result.finally(() => onCall(target.name, property, performance.now() - started));
+        }
+        onCall(target.name, property, performance.now() - started);
+        return result;
       };
     },
   });
@@ -179,10 +256,10 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  * Starts both sandboxes in a child process (`node --import tsx sandboxHost.ts`), so their half of
  * every exchange (verify, sign, serve) runs on the other CPU core, and waits for their addresses.
  */
-export async function spawnSandboxHost(behaviours: SandboxBehaviours): Promise<SandboxHostProcess> {
+export async function spawnSandboxHost(behaviours: SandboxBehaviours, keyBits = 2048): Promise<SandboxHostProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', SANDBOX_HOST_SCRIPT], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TILL_SANDBOX_BEHAVIOURS: JSON.stringify(behaviours) },
+    env: { ...process.env, TILL_SANDBOX_BEHAVIOURS: JSON.stringify(behaviours), TILL_SANDBOX_KEY_BITS: String(keyBits) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const endpoints = await new Promise<SandboxEndpoints>((resolve, reject) => {

@@ -25,6 +25,7 @@
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import { createCore, type Core } from '../../../electron/core/createCore';
 import { TillError } from '../../../electron/api/errors';
@@ -267,7 +268,7 @@ export class CoreHost {
       endpoints: SandboxEndpoints;
       timeoutMs: number;
       notifyUrls: Partial<Record<ProviderName, string>>;
-      onCall: (provider: ProviderName, method: string) => void;
+      onCall: (provider: ProviderName, method: string, ms: number) => void;
     },
   ) {}
 
@@ -284,9 +285,35 @@ export class CoreHost {
     });
     // As in the app: the engines start (and resume) before the provider clients are configured.
     registerEndpointClients(core.providers, this.config.endpoints, { timeoutMs: this.config.timeoutMs, notifyUrls: this.config.notifyUrls, onCall: this.config.onCall });
+    // Progress events wake the schedules waiting on an attempt (they also poll, slowly, as a backstop).
+    core.events.on('payment.progress', (progress) => this.notify(progress.paymentId));
     this.core = core;
     for (const wake of this.waiters.splice(0)) wake();
     return core;
+  }
+
+  private readonly watchers = new Map<string, Set<() => void>>();
+
+  private notify(paymentId: string): void {
+    const set = this.watchers.get(paymentId);
+    if (!set) return;
+    this.watchers.delete(paymentId);
+    for (const wake of set) wake();
+  }
+
+  /** Resolves at the next progress event of `paymentId`, or after `ms`. */
+  changed(paymentId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.watchers.get(paymentId) ?? new Set();
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+      this.watchers.set(paymentId, set);
+    });
   }
 
   /** Runs `fn` synchronously on the live core, waiting for it while it restarts. */
@@ -381,7 +408,7 @@ async function waitFor(ctx: SimContext, paymentId: string, done: (row: PaymentRo
   for (;;) {
     const row = await readPayment(ctx, paymentId);
     if (done(row) || Date.now() > deadline) return row;
-    await sleep(25);
+    await ctx.host.changed(paymentId, 150);
   }
 }
 
@@ -516,6 +543,8 @@ export interface SimulationOptions {
   /** Replay: run only these schedule indexes (plans are regenerated from the seed). */
   only?: number[];
   timing?: PaymentTiming;
+  /** RSA modulus of the sandboxes' keys (default 1024: same code paths, a quarter of the signing cost). */
+  keyBits?: number;
   /** HTTP timeout of the provider clients. */
   timeoutMs?: number;
   /** How long the engines get to make everything final once the schedules are done. */
@@ -540,6 +569,11 @@ export interface SimulationReport {
   counters: Record<string, number>;
   /** Calls through the provider clients (each one signed request + verified answer, or a verification). */
   providerCalls: Record<string, number>;
+  /** Round trip of the provider calls (sign, HTTP, verify), including the injected delays and timeouts. */
+  callLatencyMs: { p50: number; p90: number; p99: number; max: number };
+  callLatencyByMethod: Record<string, { p50: number; p90: number; p99: number; max: number }>;
+  /** How late this process's timers ran (the core, the clients and the relay share it). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
   restarts: { graceful: number; abrupt: number };
   faults: { injectedUses: number; leftoverUses: number; byKind: Record<string, number> };
   notifications: RelayStats & { sandboxTampered: number; sandboxGenuine: number };
@@ -561,7 +595,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const progress = options.progress ?? (() => {});
   const started = Date.now();
 
-  const sandbox = await spawnSandboxHost(simulationBehaviours());
+  const sandbox = await spawnSandboxHost(simulationBehaviours(), options.keyBits ?? 1024);
   let host: CoreHost | undefined;
   const outTradeNos: string[] = [];
   const relay = new NotificationRelay({
@@ -574,13 +608,23 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   await relay.start();
   try {
     const providerCalls: Record<string, number> = {};
+    const callMs: number[] = [];
+    const callMsBy: Record<string, number[]> = {};
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     host = new CoreHost({
       file,
       timing,
       endpoints: sandbox.endpoints,
       timeoutMs,
       notifyUrls: { wechat: relay.url('wechat'), alipay: relay.url('alipay') },
-      onCall: (provider, method) => bump(providerCalls, `${provider}.${method}`),
+      onCall: (provider, method, ms) => {
+        bump(providerCalls, `${provider}.${method}`);
+        if (method !== 'verifyNotification') {
+          callMs.push(ms);
+          (callMsBy[`${provider}.${method}`] ??= []).push(ms);
+        }
+      },
     });
     const core = await host.open();
     // Cart line templates: the first few unit-priced products, rung up once.
@@ -712,6 +756,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       outcomes,
       counters: ctx.counters,
       providerCalls,
+      callLatencyMs: percentiles(callMs),
+      callLatencyByMethod: Object.fromEntries(Object.entries(callMsBy).map(([k, v]) => [k, percentiles(v)])),
+      eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
       restarts: { ...host.restarts },
       faults: { injectedUses: Object.values(ctx.faultsInjected).reduce((a, b) => a + b, 0), leftoverUses, byKind: ctx.faultsInjected },
       notifications: { ...relay.stats, sandboxTampered: wechatCheck.tampered + alipayCheck.tampered, sandboxGenuine: wechatCheck.genuine + alipayCheck.genuine },
@@ -729,6 +776,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await sandbox.close();
     if (!options.keepFiles) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function percentiles(values: number[]): { p50: number; p90: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(sorted.at(-1) ?? 0) };
 }
 
 /** One label per order: its final state and what each tender ended as. */
@@ -787,6 +840,8 @@ export function formatReport(report: SimulationReport): string {
     `  store: ${report.invariants.orders} orders, ${report.invariants.providerPayments} provider attempts (${report.invariants.succeededProviderPayments} succeeded), ` +
       `${report.invariants.cashPayments} cash, ${report.invariants.refunds} refunds (${report.invariants.automaticRefunds} automatic); ` +
       `sandboxes: ${report.invariants.providerTrades} trades, ${report.invariants.paidProviderTrades} paid, ${report.invariants.reversedAfterPayment} paid then reversed/cancelled`,
+    `  provider calls: ${Object.values(report.providerCalls).reduce((a, b) => a + b, 0)}, round trip p50 ${report.callLatencyMs.p50} ms, p90 ${report.callLatencyMs.p90} ms, p99 ${report.callLatencyMs.p99} ms, max ${report.callLatencyMs.max} ms`,
+    `  event loop delay: p50 ${report.eventLoopDelayMs.p50} ms, p99 ${report.eventLoopDelayMs.p99} ms, max ${report.eventLoopDelayMs.max} ms`,
     `  engine log lines: ${report.engineLog.count}`,
   );
   table('outcomes (order state ← tenders):', report.outcomes, 30);
