@@ -16,19 +16,10 @@ import {
   type Discount,
 } from './cart';
 import { MAX_CART_LINES, type RoundingRule } from './pricing';
+import type { ProductSummary } from './catalog';
 
 /** What the cart needs from the catalog (electron/checkout/catalog.ts provides it). */
-export interface CatalogProduct {
-  id: number;
-  sku: string;
-  name: string;
-  nameEn: string | null;
-  unit: string;
-  soldBy: 'unit' | 'weight';
-  priceFen: number;
-  taxRateBp: number;
-  active: boolean;
-}
+export type CatalogProduct = ProductSummary;
 
 export interface ScannedItem {
   product: CatalogProduct;

@@ -71,6 +71,59 @@ describe('an automatic refund of a late success (regressions found by the simula
   }
 });
 
+describe('a late success notified while the till shuts down (regression found by the simulator)', () => {
+  let t: TestCore | undefined;
+  let sandboxes: DemoSandboxes | undefined;
+  afterEach(async () => {
+    await t?.cleanup();
+    await sandboxes?.close();
+    t = undefined;
+    sandboxes = undefined;
+  });
+
+  it('close() waits for the re-check of a closed attempt: the success is recorded, nothing rejects unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(100) } });
+      sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
+      const actor = { userId: 'demo-cashier', terminalId: 'demo-terminal' };
+      const barcode = (t.core.db.prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 LIMIT 1").get() as { barcode: string })
+        .barcode;
+      t.core.carts.scan(actor, barcode);
+      const order = t.core.orders.checkout(actor, t.core.carts.load(actor.terminalId)).order;
+      const payment = t.core.payments.startMerchantQr(actor, order.id, 'wechat');
+      for (let i = 0; i < 200 && t.core.payments.store.get(payment.id)!.state !== 'pending'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      // The customer is past the password screen when the cashier gives up: the money lands after the
+      // close, and after the engine's confirming query (closeGraceMs = 300 ms here).
+      sandboxes.wechat.scanAndPay(payment.out_trade_no!, { completesDespiteClose: true, delayMs: 800 });
+      t.core.payments.cancelAttempt(actor, payment.id);
+      expect((await t.core.payments.settled(payment.id)).state).toBe('closed');
+      for (let i = 0; i < 200 && sandboxes.wechat.trade(payment.out_trade_no!)?.state !== 'SUCCESS'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(sandboxes.wechat.trade(payment.out_trade_no!)?.state).toBe('SUCCESS');
+      // The (verified) TRANSACTION.SUCCESS arrives just as the till is closed.
+      t.core.payments.handleNotification({
+        kind: 'payment',
+        provider: 'wechat',
+        eventId: 'EV-late',
+        trade: { status: 'success', providerState: 'SUCCESS', outTradeNo: payment.out_trade_no!, totalFen: payment.amount_fen },
+      });
+      await t.core.close();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(unhandled.map((reason) => String(reason))).toEqual([]);
+      const db = new BetterSqlite3(t.file, { readonly: true });
+      try {
+        expect((db.prepare('SELECT state FROM payments WHERE id = ?').get(payment.id) as { state: string }).state).toBe('succeeded');
+      } finally {
+        db.close();
+      }
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('payment fault simulator', () => {
   let report: SimulationReport | undefined;
   let keptFile: string | undefined;

@@ -79,6 +79,8 @@ export class PaymentEngine {
   private readonly clock: () => number;
   private readonly drivers = new Map<string, Promise<void>>();
   private readonly wakers = new Map<string, () => void>();
+  /** Re-checks of closed attempts (paid-after-close notifications), awaited by stop() like the drivers. */
+  private readonly rechecks = new Set<Promise<void>>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
 
@@ -210,7 +212,12 @@ export class PaymentEngine {
     }
     if (FINAL.has(row.state)) {
       // A success notified for an attempt we closed: re-check it once (paid-after-close).
-      if (row.state !== 'succeeded' && notification.trade.status === 'success') void this.recheckFinal(row.id);
+      if (row.state !== 'succeeded' && notification.trade.status === 'success') {
+        const recheck: Promise<void> = this.recheckFinal(row.id)
+          .catch((error: unknown) => this.options.log?.(`payment ${row.id} re-check failed: ${error instanceof Error ? error.message : String(error)}`))
+          .finally(() => this.rechecks.delete(recheck));
+        this.rechecks.add(recheck);
+      }
       return;
     }
     this.drive(row.id);
@@ -232,7 +239,7 @@ export class PaymentEngine {
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
     for (const wake of this.wakers.values()) wake();
-    await Promise.allSettled([...this.drivers.values()]);
+    await Promise.allSettled([...this.drivers.values(), ...this.rechecks]);
   }
 
   /** Resolves when the attempt is final (tests, the fault simulator, the API's wait). */
