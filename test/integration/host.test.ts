@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../../electron/host/server';
 import { startTestCore, PINS, type TestCore } from '../support/core';
@@ -55,5 +56,35 @@ describe('browser host', () => {
       payload: { input: {}, extra: 1 },
     });
     expect(response.statusCode).toBe(400);
+  });
+
+  it('refuses a request whose Host is not loopback (DNS rebinding)', async () => {
+    const response = await host.app.inject({
+      method: 'POST',
+      url: '/api/session.login',
+      headers: { host: 'evil.example.com', 'x-till-host-token': 'test-host-token' },
+      payload: { input: { username: 'cashier', pin: PINS.cashier } },
+    });
+    expect(response.statusCode).toBe(421);
+  });
+
+  it('streams core events over the WebSocket only with the host token', async () => {
+    const wsUrl = host.url.replace('http', 'ws');
+    const refused = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${wsUrl}/events?token=wrong`);
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve(101));
+    });
+    expect(refused).toBe(401);
+    const socket = new WebSocket(`${wsUrl}/events?token=test-host-token`);
+    await new Promise((resolve) => socket.on('open', resolve));
+    const received = new Promise<{ event: string; payload: { terminalId: string } }>((resolve) => socket.on('message', (data) => resolve(JSON.parse(String(data)))));
+    const token = await t.login('cashier', PINS.cashier);
+    const barcode = (t.core.db.prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.active = 1 AND p.sold_by = 'unit' LIMIT 1").get() as { barcode: string }).barcode;
+    await t.ok('cart.scan', { code: barcode }, token);
+    const message = await received;
+    expect(message.event).toBe('cart.changed');
+    expect(message.payload.terminalId).toBe(t.core.identity().terminalId);
+    socket.close();
   });
 });

@@ -71,7 +71,7 @@ describe('an automatic refund of a late success (regressions found by the simula
   }
 });
 
-describe('a late success notified while the till shuts down (regression found by the simulator)', () => {
+describe('a success notified for an attempt already closed (regressions found by the simulator)', () => {
   let t: TestCore | undefined;
   let sandboxes: DemoSandboxes | undefined;
   afterEach(async () => {
@@ -122,6 +122,42 @@ describe('a late success notified while the till shuts down (regression found by
       process.off('unhandledRejection', onUnhandled);
     }
   });
+
+  /**
+   * The notification is signed by the provider and already acknowledged, so it will not come again:
+   * a re-check whose query fails (timeout, 5xx) or does not show the payment yet (query lag) must ask
+   * again, not drop the success.
+   */
+  for (const trouble of ['the query fails once', 'the query lags behind the notification'] as const) {
+    it(`${trouble}: the re-check asks again and records the late success`, async () => {
+      t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(100) } });
+      sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
+      const core = t.core;
+      const actor = { userId: 'demo-cashier', terminalId: 'demo-terminal' };
+      const barcode = (core.db.prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 LIMIT 1").get() as { barcode: string })
+        .barcode;
+      core.carts.scan(actor, barcode);
+      const order = core.orders.checkout(actor, core.carts.load(actor.terminalId)).order;
+      const payment = core.payments.startMerchantQr(actor, order.id, 'wechat');
+      for (let i = 0; i < 200 && core.payments.store.get(payment.id)!.state !== 'pending'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      sandboxes.wechat.scanAndPay(payment.out_trade_no!, { completesDespiteClose: true, delayMs: 800 });
+      core.payments.cancelAttempt(actor, payment.id);
+      expect((await core.payments.settled(payment.id)).state).toBe('closed');
+      if (trouble === 'the query fails once') sandboxes.wechat.injectFault({ op: 'query', kind: 'system-error-500', applied: false, times: 1 });
+      else sandboxes.wechat.configure({ paymentVisibilityLagMs: 400 });
+      for (let i = 0; i < 200 && sandboxes.wechat.trade(payment.out_trade_no!)?.state !== 'SUCCESS'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      core.payments.handleNotification({
+        kind: 'payment',
+        provider: 'wechat',
+        eventId: 'EV-late',
+        trade: { status: 'success', providerState: 'SUCCESS', outTradeNo: payment.out_trade_no!, totalFen: payment.amount_fen },
+      });
+      for (let i = 0; i < 200 && core.payments.store.get(payment.id)!.state !== 'succeeded'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(core.payments.store.get(payment.id)!.state).toBe('succeeded');
+      // Not applied twice, not dropped: the order (still open) takes the money.
+      expect(core.orders.get(order.id).order.state).toBe('completed');
+    });
+  }
 });
 
 describe('payment fault simulator', () => {

@@ -496,10 +496,21 @@ export class PaymentEngine {
 
   /** Re-checks an attempt we had closed, when a success notification says otherwise. */
   private async recheckFinal(paymentId: string): Promise<void> {
-    const row = this.store.get(paymentId);
-    if (!row || row.state === 'succeeded') return;
-    const trade = await this.query(row);
-    if (trade?.status === 'success') await this.settle(row, trade, ['closed', 'reversed', 'failed']);
+    const started = this.clock();
+    // The notification was signed by the provider and has been acknowledged: it will not come again.
+    // A query that cannot answer (timeout, 5xx) or does not show the payment yet (query lag) is asked
+    // again; only a final answer (paid, or closed/reversed/failed) ends the re-check.
+    while (!this.stopped && this.clock() - started <= this.timing.resolveHorizonMs) {
+      const row = this.store.get(paymentId);
+      if (!row || row.state === 'succeeded') return;
+      const trade = await this.query(row);
+      if (trade?.status === 'success') {
+        await this.settle(row, trade, ['closed', 'reversed', 'failed']);
+        return;
+      }
+      if (trade && (trade.status === 'closed' || trade.status === 'reversed' || trade.status === 'failed')) return;
+      await this.sleep(paymentId, this.timing.unknownRetryMs);
+    }
   }
 
   // ── outcomes ─────────────────────────────────────────────────────────────────────────

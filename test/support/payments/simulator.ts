@@ -260,6 +260,10 @@ export class CoreHost {
   private waiters: (() => void)[] = [];
   readonly restarts = { graceful: 0, abrupt: 0 };
   readonly log: EngineLog = { count: 0, byKind: {} };
+  /** The last engine log lines, raw, for the report of a failing schedule. */
+  readonly recentLog: string[] = [];
+  /** When the core restarted, for the report of a failing schedule. */
+  readonly restartLog: string[] = [];
 
   constructor(
     private readonly config: {
@@ -281,6 +285,8 @@ export class CoreHost {
         this.log.count += 1;
         const kind = entry.message.replace(/\b[0-9A-Z]{26}\b/g, '<id>').replace(/T[0-9A-Z]{26}/g, 'T<id>').slice(0, 120);
         this.log.byKind[kind] = (this.log.byKind[kind] ?? 0) + 1;
+        this.recentLog.push(`${new Date().toISOString()} ${entry.message}`);
+        if (this.recentLog.length > 20_000) this.recentLog.splice(0, 10_000);
       },
     });
     // As in the app: the engines start (and resume) before the provider clients are configured.
@@ -341,8 +347,10 @@ export class CoreHost {
       old.db.close();
     }
     this.restarts[mode] += 1;
+    const downAt = new Date().toISOString();
     await sleep(downMs);
     await this.open();
+    this.restartLog.push(`${mode} restart: down ${downAt}, up ${new Date().toISOString()}`);
   }
 
   async close(): Promise<void> {
@@ -356,6 +364,7 @@ export class CoreHost {
 
 interface ScheduleRecord {
   plan: SchedulePlan;
+  startedAt: number;
   orderId?: string;
   paymentIds: string[];
   notes: string[];
@@ -373,6 +382,10 @@ interface SimContext {
   outTradeNos: string[];
 }
 
+function note(record: ScheduleRecord, text: string): void {
+  record.notes.push(`+${Date.now() - record.startedAt}ms ${text}`);
+}
+
 function bump(counters: Record<string, number>, key: string, by = 1): void {
   counters[key] = (counters[key] ?? 0) + by;
 }
@@ -386,12 +399,12 @@ function cartFor(ctx: SimContext, plan: SchedulePlan): CartData {
 async function cashierAction(ctx: SimContext, record: ScheduleRecord, name: string, fn: (core: Core) => unknown): Promise<boolean> {
   try {
     await ctx.host.with(fn);
-    record.notes.push(name);
+    note(record, name);
     bump(ctx.counters, `action:${name}`);
     return true;
   } catch (error) {
     if (error instanceof TillError) {
-      record.notes.push(`${name}:${error.code}`);
+      note(record, `${name}:${error.code}`);
       bump(ctx.counters, `action:${name} refused ${error.code}`);
       return false;
     }
@@ -429,7 +442,7 @@ async function startAttempt(ctx: SimContext, record: ScheduleRecord, attempt: At
     return row;
   } catch (error) {
     if (error instanceof TillError) {
-      record.notes.push(`start:${error.code}`);
+      note(record, `start:${error.code}`);
       bump(ctx.counters, `action:start refused ${error.code}`);
       return undefined;
     }
@@ -440,7 +453,7 @@ async function startAttempt(ctx: SimContext, record: ScheduleRecord, attempt: At
 async function cancelAttempt(ctx: SimContext, record: ScheduleRecord, paymentId: string): Promise<boolean> {
   const row = await ctx.host.with((core) => core.payments.cancelAttempt(ACTOR, paymentId));
   const cancelled = row.state === 'closing';
-  record.notes.push(cancelled ? 'cancelled' : `cancel-too-late:${row.state}`);
+  note(record, cancelled ? 'cancelled' : `cancel-too-late:${row.state}`);
   bump(ctx.counters, cancelled ? 'cashier:cancelled' : 'cashier:cancel-too-late');
   return cancelled;
 }
@@ -462,7 +475,7 @@ async function customer(ctx: SimContext, record: ScheduleRecord, row: PaymentRow
   }
   const result = await ctx.control[row.tender as ProviderName].pay(row.out_trade_no!, { delayMs: plan.lagMs, completesDespiteClose: plan.kind === 'race' });
   bump(ctx.counters, result.ok ? `customer:${plan.kind}` : `customer:refused ${result.code}`);
-  record.notes.push(result.ok ? `customer-${plan.kind}` : `customer-refused:${result.code}`);
+  note(record, result.ok ? `customer-${plan.kind}` : `customer-refused:${result.code}`);
   if (plan.kind === 'race') {
     await sleep(plan.cancelAfterMs);
     await onRace();
@@ -470,7 +483,7 @@ async function customer(ctx: SimContext, record: ScheduleRecord, row: PaymentRow
 }
 
 async function runSchedule(ctx: SimContext, plan: SchedulePlan): Promise<ScheduleRecord> {
-  const record: ScheduleRecord = { plan, paymentIds: [], notes: [] };
+  const record: ScheduleRecord = { plan, startedAt: Date.now(), paymentIds: [], notes: [] };
   const faults = plan.faults.map(async (fault) => {
     if (fault.atMs > 0) await sleep(fault.atMs);
     await ctx.control[fault.provider].injectFault(fault);
@@ -557,6 +570,17 @@ export interface SimulationOptions {
   beforeCheck?: (file: string, ledger: LedgerTrade[]) => void;
 }
 
+export interface FailingSchedule {
+  plan: SchedulePlan;
+  startedAt: string;
+  notes: string[];
+  order: unknown;
+  payments: PaymentRow[];
+  refunds: unknown[];
+  trades: LedgerTrade[];
+  engineLog: string[];
+}
+
 export interface SimulationReport {
   seed: number;
   schedules: number;
@@ -581,6 +605,9 @@ export interface SimulationReport {
   violations: Violation[];
   unexpected: string[];
   failingPlans: SchedulePlan[];
+  /** What happened to the first failing schedules: notes, rows, the sandbox's view, engine log lines. */
+  failingDetails: FailingSchedule[];
+  restartLog: string[];
   engineLog: EngineLog;
   maxTimeToFinalMs: Record<string, number>;
   file: string;
@@ -673,7 +700,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         } catch (error) {
           const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
           ctx.unexpected.push(`schedule ${plan.index}: ${message.slice(0, 600)}`);
-          records.push({ plan, paymentIds: [], notes: [], error: message });
+          records.push({ plan, startedAt: Date.now(), paymentIds: [], notes: [], error: message });
         }
         done += 1;
         if (done % 250 === 0) progress(`${done}/${plans.length} schedules, ${host!.restarts.graceful + host!.restarts.abrupt} restarts, ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -747,6 +774,31 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       const plan = (violation.orderId && byOrder.get(violation.orderId)) || (violation.outTradeNo && byNo.get(violation.outTradeNo)) || undefined;
       if (plan) failing.set(plan.index, plan);
     }
+    const failingDetails: FailingSchedule[] = [];
+    if (failing.size > 0) {
+      const db3 = new BetterSqlite3(file, { readonly: true });
+      try {
+        for (const plan of [...failing.values()].slice(0, 10)) {
+          const record = records.find((r) => r.plan.index === plan.index)!;
+          const payments = db3.prepare('SELECT * FROM payments WHERE order_id = ? ORDER BY created_at').all(record.orderId) as PaymentRow[];
+          const refunds = db3.prepare('SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at').all(record.orderId);
+          const order = db3.prepare('SELECT * FROM orders WHERE id = ?').get(record.orderId);
+          const numbers = new Set(payments.map((p) => p.out_trade_no));
+          failingDetails.push({
+            plan,
+            startedAt: new Date(record.startedAt).toISOString(),
+            notes: record.notes,
+            order,
+            payments,
+            refunds,
+            trades: ledger.filter((t) => numbers.has(t.outTradeNo)),
+            engineLog: host.recentLog.filter((line) => payments.some((p) => line.includes(p.id) || (p.out_trade_no && line.includes(p.out_trade_no)))),
+          });
+        }
+      } finally {
+        db3.close();
+      }
+    }
     const durationMs = Date.now() - started;
     return {
       seed: options.seed,
@@ -769,6 +821,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       violations,
       unexpected: ctx.unexpected,
       failingPlans: [...failing.values()].slice(0, 20),
+      failingDetails,
+      restartLog: host.restartLog,
       engineLog: host.log,
       maxTimeToFinalMs,
       file,
