@@ -20,7 +20,12 @@ const core = await createCore({
 });
 let sandboxes: DemoSandboxes | undefined;
 if (core.settings.get('payments.mode') === 'sandbox') sandboxes = await startDemoSandboxes(core.providers);
-const host = await startHost({ core, port });
+const host = await startHost({
+  core,
+  port,
+  // The customer display offers "simulate customer scan and pay" only in sandbox mode.
+  bootInfo: () => (sandboxes ? { sandbox: { wechat: sandboxes.wechat.baseUrl, alipay: sandboxes.alipay.baseUrl } } : {}),
+});
 const products = (core.db.prepare('SELECT count(*) AS n FROM products').get() as { n: number }).n;
 const identity = core.identity();
 console.log(`Till 收银台 — browser host on ${host.url}`);
