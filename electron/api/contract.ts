@@ -166,6 +166,19 @@ export const API = {
     audited: true,
   }),
 
+  // receipts
+  'receipt.html': method<{ html: string }>()({
+    role: 'cashier',
+    input: z
+      .object({ orderId: ulid, language: z.enum(['zh-CN', 'en']), paperWidth: z.union([z.literal(58), z.literal(80)]).optional(), refundId: ulid.optional(), reprint: z.boolean().optional() })
+      .strict(),
+  }),
+  'receipt.print': method<{ printer: 'network' | 'system' | 'none'; bytes?: number }>()({
+    role: 'cashier',
+    input: z.object({ orderId: ulid, language: z.enum(['zh-CN', 'en']), refundId: ulid.optional(), reprint: z.boolean().optional() }).strict(),
+    audited: true,
+  }),
+
   // administration
   'settings.get': method<Record<string, unknown>>()({ role: 'manager', input: none }),
   'settings.set': method<Record<string, unknown>>()({

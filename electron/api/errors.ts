@@ -53,6 +53,9 @@ export const ERROR_MESSAGES = {
   PROVIDER_NOT_CONFIGURED: { zh: '未配置支付渠道：{provider}', en: 'Payment provider not configured: {provider}' },
   REFUND_NOT_ALLOWED: { zh: '无法退款：{reason}', en: 'Cannot refund: {reason}' },
   REFUND_EXCEEDS_PAID: { zh: '退款金额超过可退金额 {refundable}', en: 'The refund is more than the {refundable} that can be refunded' },
+  // printing
+  PRINTER_UNREACHABLE: { zh: '无法连接打印机 {address}：{reasonZh}', en: 'Cannot reach the printer at {address}: {reason}' },
+  PRINTER_TIMEOUT: { zh: '打印机 {address} 无响应（{phaseZh}超时 {timeoutMs} 毫秒）', en: 'The printer at {address} did not respond ({phase} timed out after {timeoutMs} ms)' },
   // configuration
   SETTING_INVALID: { zh: '设置无效：{key}', en: 'Invalid setting: {key}' },
   NO_STORE: { zh: '尚未配置门店和终端', en: 'No store and terminal are configured yet' },

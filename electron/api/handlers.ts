@@ -153,6 +153,19 @@ export const HANDLERS: Handlers = {
     return { ok: true };
   },
 
+  'receipt.html': async ({ core }, input) => ({
+    html: await core.receipts.html(toOrderDto(core.orders.get(input.orderId)), input.language, {
+      ...(input.paperWidth ? { paperWidth: input.paperWidth } : {}),
+      ...(input.refundId ? { refundId: input.refundId } : {}),
+      ...(input.reprint ? { reprint: true } : {}),
+    }),
+  }),
+  'receipt.print': async (ctx, input) =>
+    ctx.core.receipts.print(toOrderDto(ctx.core.orders.get(input.orderId)), input.language, actorOf(ctx), {
+      ...(input.refundId ? { refundId: input.refundId } : {}),
+      ...(input.reprint ? { reprint: true } : {}),
+    }),
+
   'settings.get': ({ core }) => core.settings.all(),
   'settings.set': (ctx, input) => {
     if (!isSettingKey(input.key)) throw new TillError('SETTING_INVALID', { key: input.key });

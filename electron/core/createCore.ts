@@ -21,6 +21,7 @@ import { ProviderRegistry } from '../payments/registry';
 import { SecretVault, type SecretKeeper } from '../payments/secrets';
 import type { PaymentTiming } from '../payments/attempts/timing';
 import { configureProviders, type ConfigureResult } from '../payments/configure';
+import { ReceiptService } from '../printing/receiptService';
 
 export interface CoreOptions {
   /** The SQLite file; a fresh temp path in tests. */
@@ -29,6 +30,8 @@ export interface CoreOptions {
   demo?: boolean;
   clock?: () => number;
   logger?: Logger;
+  /** The Electron shell's silent system print; absent in the browser host. */
+  systemPrint?: (html: string, deviceName: string | undefined) => Promise<void>;
   /** Seals merchant secrets at rest (safeStorage in Electron, a 0600 key file in the browser host). */
   secretKeeper?: SecretKeeper;
   /** Provider timings; compressed in tests. */
@@ -52,6 +55,7 @@ export interface Core {
   catalog: { search(query: string, limit: number): ProductDto[]; lookupScan(code: string): ScanDto };
   importCatalogCsv(csv: string): ImportResultDto;
   providers: ProviderRegistry;
+  receipts: ReceiptService;
   payments: PaymentEngine;
   refunds: RefundEngine;
   vault: SecretVault | undefined;
@@ -148,6 +152,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       },
       importCatalogCsv: (csv) => importCatalogCsv(db, csv),
       providers,
+      receipts: new ReceiptService(db, () => settings.get('printing.receiptPrinter'), clock, options.systemPrint),
       payments,
       refunds,
       vault,

@@ -29,6 +29,16 @@ export const SETTINGS_SCHEMA = {
   'security.lockoutMinutes': z.number().int().min(1).max(24 * 60).default(5),
   'security.sessionIdleMinutes': z.number().int().min(5).max(24 * 60).default(12 * 60),
   'catalog.weighedBarcodeRules': weighedBarcodeRulesSchema.default(DEFAULT_WEIGHED_BARCODE_RULES),
+  /** Where receipts go: 'network' = ESC/POS over TCP 9100, 'system' = the OS printer (Electron), 'none' = screen/PDF only. */
+  'printing.receiptPrinter': z
+    .object({
+      kind: z.enum(['none', 'network', 'system']),
+      host: z.string().max(255).optional(),
+      port: z.number().int().min(1).max(65_535).optional(),
+      paperWidth: z.union([z.literal(58), z.literal(80)]),
+      deviceName: z.string().max(200).optional(),
+    })
+    .default({ kind: 'none', paperWidth: 80 }),
   /** 'sandbox' runs the local protocol simulators (demo); 'live' uses the configured providers. */
   'payments.mode': z.enum(['sandbox', 'live']).default('sandbox'),
   /** Non-secret WeChat Pay settings (appid, mchid, merchantSerial, public key or certificates, notifyUrl, key paths). */

@@ -20,17 +20,17 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary();
-const mainEntry = new URL('../main.ts', import.meta.url);
-if (binary && existsSync(mainEntry)) {
-  const child = spawn(binary, ['--import', 'tsx', mainEntry.pathname], { stdio: 'inherit' });
+if (binary) {
+  // Electron cannot run .ts: bundle main + preload to dist/electron/*.cjs, then run the bundle.
+  const { buildElectron } = await import('./buildMain');
+  const { main } = await buildElectron();
+  const child = spawn(binary, [main], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(
-    binary
-      ? 'Till: the Electron shell is not built yet; starting the browser host instead.'
-      : 'Till: the Electron runtime is not installed (its download was blocked or skipped).\n' +
-          '      Starting the browser host instead: the same app, served on this machine only.\n' +
-          '      浏览器模式：未安装 Electron 运行时，已改为在本机浏览器中运行。',
+    'Till: the Electron runtime is not installed (its download was blocked or skipped).\n' +
+      '      Starting the browser host instead: the same app, served on this machine only.\n' +
+      '      浏览器模式：未安装 Electron 运行时，已改为在本机浏览器中运行。',
   );
   await import('../host/serve');
 }

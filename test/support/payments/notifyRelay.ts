@@ -45,6 +45,8 @@ export class NotificationRelay {
   private base = '';
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly recent: { core: Core; notification: ProviderNotification; at: number }[] = [];
+  /** What happened to each delivery, for the report of a failing schedule. */
+  readonly trace: string[] = [];
   readonly stats: RelayStats = {
     received: { wechat: 0, alipay: 0 },
     verified: { wechat: 0, alipay: 0 },
@@ -128,6 +130,8 @@ export class NotificationRelay {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const incoming: IncomingNotification = { headers: lowerCase(request.headers), rawBody: Buffer.concat(chunks).toString('utf8') };
     this.stats.received[provider] += 1;
+    const claimed = provider === 'alipay' ? (new URLSearchParams(incoming.rawBody).get('out_trade_no') ?? '?') : '(encrypted)';
+    const trace = (what: string) => this.trace.push(`${new Date().toISOString()} ${provider} ${claimed} ${what}`);
     const reply = (ok: boolean, status: number) => {
       if (provider === 'alipay') {
         response.writeHead(ok ? 200 : status, { 'content-type': 'text/plain' });
@@ -140,6 +144,7 @@ export class NotificationRelay {
     const core = this.options.current();
     const client = core?.providers.entry(provider)?.client;
     if (!core || !client) {
+      trace('503 core down');
       this.stats.whileDown += 1;
       reply(false, 503);
       return;
@@ -150,6 +155,7 @@ export class NotificationRelay {
     } catch (error) {
       this.stats.rejected[provider] += 1;
       const code = (error as { code?: string }).code ?? 'ERROR';
+      trace(`rejected ${code}`);
       this.stats.rejectionCodes[`${provider}:${code}`] = (this.stats.rejectionCodes[`${provider}:${code}`] ?? 0) + 1;
       reply(false, REJECTED_STATUS);
       return;
@@ -159,14 +165,15 @@ export class NotificationRelay {
     // The core may have been closed while we verified: then let the sandbox deliver it again.
     const live = this.options.current();
     if (live !== core) {
+      trace('503 core restarted while verifying');
       this.stats.whileDown += 1;
       reply(false, 503);
       return;
     }
-    if (notification.kind === 'payment') {
-      const row = core.payments.store.byOutTradeNo(notification.trade.outTradeNo);
-      if (row && ['failed', 'closed', 'reversed'].includes(row.state)) this.stats.forFinishedAttempts += 1;
-    }
+    const no = notification.kind === 'payment' ? notification.trade.outTradeNo : notification.outTradeNo;
+    const row = core.payments.store.byOutTradeNo(no);
+    if (notification.kind === 'payment' && row && ['failed', 'closed', 'reversed'].includes(row.state)) this.stats.forFinishedAttempts += 1;
+    this.trace.push(`${new Date().toISOString()} ${provider} ${no} handed ${notification.kind} ${notification.kind === 'payment' ? notification.trade.status : notification.refund.status} (attempt ${row?.state ?? 'unknown'})`);
     core.payments.handleNotification(notification);
     this.stats.handed += 1;
     this.recent.push({ core, notification, at: Date.now() });

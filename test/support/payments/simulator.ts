@@ -37,7 +37,16 @@ import { authCodeWithSuffix as wechatCode } from '../../../electron/sandbox/wech
 import { authCodeWithSuffix as alipayCode } from '../../../electron/sandbox/alipay';
 import { Prng, scheduleSeed } from './prng';
 import { NotificationRelay, REJECTED_STATUS, type RelayStats } from './notifyRelay';
-import { registerEndpointClients, spawnSandboxHost, type AlipayTradeView, type SandboxBehaviours, type SandboxControl, type SandboxEndpoints, type WechatTradeView } from './sandboxes';
+import {
+  registerEndpointClients,
+  spawnSandboxHost,
+  type AlipayTradeView,
+  type DeliveryView,
+  type SandboxBehaviours,
+  type SandboxControl,
+  type SandboxEndpoints,
+  type WechatTradeView,
+} from './sandboxes';
 import { alipayLedger, checkDeliveries, checkInvariants, wechatLedger, type InvariantStats, type LedgerTrade, type Violation } from './invariants';
 
 // ── timing ──────────────────────────────────────────────────────────────────────────────────
@@ -579,6 +588,8 @@ export interface FailingSchedule {
   refunds: unknown[];
   trades: LedgerTrade[];
   engineLog: string[];
+  relay: string[];
+  deliveries: unknown[];
 }
 
 export interface SimulationReport {
@@ -716,7 +727,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const leftoverUses = leftover.reduce((total, fault) => total + fault.remaining, 0);
     await Promise.all([sandbox.control.wechat.clearFaults(), sandbox.control.alipay.clearFaults()]);
     const settleStarted = Date.now();
-    const settleTimeoutMs = options.settleTimeoutMs ?? 20_000;
+    const settleTimeoutMs = options.settleTimeoutMs ?? 30_000;
     let quiet = 0;
     while (Date.now() - settleStarted < settleTimeoutMs) {
       const open = await host.with(
@@ -726,7 +737,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       );
       const trades = [...(await sandbox.control.wechat.trades<WechatTradeView>()), ...(await sandbox.control.alipay.trades<AlipayTradeView>())];
       const sandboxBusy = trades.some((t) => t.pendingUntil !== undefined || t.refunds.some((r) => 'status' in r && r.status === 'PROCESSING'));
-      quiet = open === 0 && !sandboxBusy && relay.idle() ? quiet + 1 : 0;
+      // A notification the relay could not take (core down) is delivered again on the provider's
+      // (compressed) schedule: wait until every event has been accepted once.
+      const undelivered = undeliveredEvents([...(await sandbox.control.wechat.notifications()), ...(await sandbox.control.alipay.notifications())]);
+      quiet = open === 0 && !sandboxBusy && undelivered === 0 && relay.idle() ? quiet + 1 : 0;
       if (quiet >= 3) break;
       await sleep(300);
     }
@@ -793,6 +807,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
             refunds,
             trades: ledger.filter((t) => numbers.has(t.outTradeNo)),
             engineLog: host.recentLog.filter((line) => payments.some((p) => line.includes(p.id) || (p.out_trade_no && line.includes(p.out_trade_no)))),
+            relay: relay.trace.filter((line) => payments.some((p) => p.out_trade_no && line.includes(p.out_trade_no))),
+            deliveries: [...wechatDeliveries, ...alipayDeliveries].filter((d) => numbers.has(d.outTradeNo)),
           });
         }
       } finally {
@@ -833,6 +849,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await sandbox.close();
     if (!options.keepFiles) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Events (notify ids) with genuine deliveries of which none was accepted yet. */
+function undeliveredEvents(deliveries: readonly DeliveryView[]): number {
+  const accepted = new Map<string, boolean>();
+  for (const delivery of deliveries) {
+    if (delivery.variant !== 'genuine' && delivery.variant !== 'retry') continue;
+    accepted.set(delivery.eventId, (accepted.get(delivery.eventId) ?? false) || delivery.accepted);
+  }
+  return [...accepted.values()].filter((ok) => !ok).length;
 }
 
 function percentiles(values: number[]): { p50: number; p90: number; p99: number; max: number } {
