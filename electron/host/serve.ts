@@ -25,6 +25,12 @@ const host = await startHost({
   port,
   // The customer display offers "simulate customer scan and pay" only in sandbox mode.
   bootInfo: () => (sandboxes ? { sandbox: { wechat: sandboxes.wechat.baseUrl, alipay: sandboxes.alipay.baseUrl } } : {}),
+  ...(sandboxes
+    ? {
+        sandboxPay: (tender: 'wechat' | 'alipay', outTradeNo: string) =>
+          ({ ok: (tender === 'wechat' ? sandboxes!.wechat.scanAndPay(outTradeNo) : sandboxes!.alipay.scanAndPay(outTradeNo)).ok }),
+      }
+    : {}),
 });
 const products = (core.db.prepare('SELECT count(*) AS n FROM products').get() as { n: number }).n;
 const identity = core.identity();

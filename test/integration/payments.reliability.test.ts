@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestCore, type TestClock, type TestCore } from '../support/core';
-import { startDemoSandboxes, type DemoSandboxes } from '../../electron/sandbox/demo';
+import { registerSandboxClients, startDemoSandboxes, type DemoSandboxes } from '../../electron/sandbox/demo';
 import { compressedTiming } from '../../electron/payments/attempts/timing';
+import { authCodeWithSuffix as wechatCode } from '../../electron/sandbox/wechatpay';
 import { runSimulation, formatReport, type SimulationReport } from '../support/payments/simulator';
 import { checkInvariants, type LedgerTrade } from '../support/payments/invariants';
 
@@ -81,32 +82,26 @@ describe('a success notified for an attempt already closed (regressions found by
     sandboxes = undefined;
   });
 
-  it('close() waits for the re-check of a closed attempt: the success is recorded, nothing rejects unhandled', async () => {
+  it('close() waits for an in-flight re-check (a stale success for a reversed code): nothing rejects unhandled', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
       t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(100) } });
-      sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
+      sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { reverseMinAgeMs: 0, notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
       const actor = { userId: 'demo-cashier', terminalId: 'demo-terminal' };
       const barcode = (t.core.db.prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 LIMIT 1").get() as { barcode: string })
         .barcode;
       t.core.carts.scan(actor, barcode);
       const order = t.core.orders.checkout(actor, t.core.carts.load(actor.terminalId)).order;
-      const payment = t.core.payments.startMerchantQr(actor, order.id, 'wechat');
-      for (let i = 0; i < 200 && t.core.payments.store.get(payment.id)!.state !== 'pending'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      // The customer is past the password screen when the cashier gives up: the money lands after the
-      // close, and after the engine's confirming query (closeGraceMs = 300 ms here).
-      sandboxes.wechat.scanAndPay(payment.out_trade_no!, { completesDespiteClose: true, delayMs: 800 });
-      t.core.payments.cancelAttempt(actor, payment.id);
-      expect((await t.core.payments.settled(payment.id)).state).toBe('closed');
-      for (let i = 0; i < 200 && sandboxes.wechat.trade(payment.out_trade_no!)?.state !== 'SUCCESS'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(sandboxes.wechat.trade(payment.out_trade_no!)?.state).toBe('SUCCESS');
-      // The (verified) TRANSACTION.SUCCESS arrives just as the till is closed.
+      // The customer never confirms: the code payment is reversed after the query window.
+      const payment = t.core.payments.startCustomerCode(actor, order.id, wechatCode('04', 424242));
+      expect((await t.core.payments.settled(payment.id)).state).toBe('reversed');
+      // A success notification for it (stale, or replayed) arrives just as the till is closed.
       t.core.payments.handleNotification({
         kind: 'payment',
         provider: 'wechat',
-        eventId: 'EV-late',
+        eventId: 'EV-stale',
         trade: { status: 'success', providerState: 'SUCCESS', outTradeNo: payment.out_trade_no!, totalFen: payment.amount_fen },
       });
       await t.core.close();
@@ -114,7 +109,7 @@ describe('a success notified for an attempt already closed (regressions found by
       expect(unhandled.map((reason) => String(reason))).toEqual([]);
       const db = new BetterSqlite3(t.file, { readonly: true });
       try {
-        expect((db.prepare('SELECT state FROM payments WHERE id = ?').get(payment.id) as { state: string }).state).toBe('succeeded');
+        expect((db.prepare('SELECT state FROM payments WHERE id = ?').get(payment.id) as { state: string }).state).toBe('reversed');
       } finally {
         db.close();
       }
@@ -158,6 +153,39 @@ describe('a success notified for an attempt already closed (regressions found by
       expect(core.orders.get(order.id).order.state).toBe('completed');
     });
   }
+
+  it('the till restarts before the provider answers the re-check: the restarted till still records the late success', async () => {
+    t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(100) } });
+    sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
+    const core = t.core;
+    const actor = { userId: 'demo-cashier', terminalId: 'demo-terminal' };
+    const barcode = (core.db.prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 LIMIT 1").get() as { barcode: string })
+      .barcode;
+    core.carts.scan(actor, barcode);
+    const order = core.orders.checkout(actor, core.carts.load(actor.terminalId)).order;
+    const payment = core.payments.startMerchantQr(actor, order.id, 'wechat');
+    for (let i = 0; i < 200 && core.payments.store.get(payment.id)!.state !== 'pending'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    sandboxes.wechat.scanAndPay(payment.out_trade_no!, { completesDespiteClose: true, delayMs: 800 });
+    core.payments.cancelAttempt(actor, payment.id);
+    expect((await core.payments.settled(payment.id)).state).toBe('closed');
+    for (let i = 0; i < 200 && sandboxes.wechat.trade(payment.out_trade_no!)?.state !== 'SUCCESS'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    // WeChat cannot answer a query for a while; the notification is handled (and acknowledged) meanwhile.
+    sandboxes.wechat.injectFault({ op: 'query', kind: 'system-error-500', applied: false, times: 10_000 });
+    core.payments.handleNotification({
+      kind: 'payment',
+      provider: 'wechat',
+      eventId: 'EV-late',
+      trade: { status: 'success', providerState: 'SUCCESS', outTradeNo: payment.out_trade_no!, totalFen: payment.amount_fen },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const restarted = await t.reopen();
+    t = restarted;
+    sandboxes.wechat.clearFaults();
+    registerSandboxClients(restarted.core.providers, sandboxes);
+    for (let i = 0; i < 300 && restarted.core.payments.store.get(payment.id)!.state !== 'succeeded'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(restarted.core.payments.store.get(payment.id)!.state).toBe('succeeded');
+    expect(restarted.core.orders.get(order.id).order.state).toBe('completed');
+  });
 });
 
 describe('payment fault simulator', () => {

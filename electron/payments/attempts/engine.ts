@@ -25,7 +25,10 @@ export type PaymentStage =
 
 export interface PaymentProgress {
   orderId: string;
+  /** The till the order belongs to: a customer display follows only its own terminal. */
+  terminalId: string;
   paymentId: string;
+  outTradeNo: string;
   tender: 'wechat' | 'alipay';
   method: 'merchant_qr' | 'customer_code';
   stage: PaymentStage;
@@ -211,7 +214,16 @@ export class PaymentEngine {
       return;
     }
     if (FINAL.has(row.state)) {
-      // A success notified for an attempt we closed: re-check it once (paid-after-close).
+      // A success notified for an attempt we closed: re-check it (paid-after-close).
+      if (row.state === 'closed' && row.method === 'merchant_qr' && notification.trade.status === 'success') {
+        // Back to closing, in the store, so the re-check survives a restart: the driver confirms it by
+        // query (asking again while the query fails or lags) and settles or closes it for good.
+        const reopened = this.store.transition(row.id, ['closed'], 'closing', this.nowIso(), {
+          next_check_at: new Date(this.clock() + this.timing.closeGraceMs).toISOString(),
+        });
+        if (reopened) this.drive(row.id);
+        return;
+      }
       if (row.state !== 'succeeded' && notification.trade.status === 'success') {
         const recheck: Promise<void> = this.recheckFinal(row.id)
           .catch((error: unknown) => this.options.log?.(`payment ${row.id} re-check failed: ${error instanceof Error ? error.message : String(error)}`))
@@ -586,7 +598,9 @@ export class PaymentEngine {
   private emit(row: PaymentRow, stage: PaymentStage, failure?: { code: string; message: string }): void {
     this.options.onProgress?.({
       orderId: row.order_id,
+      terminalId: this.options.orders.store.getOrder(row.order_id)?.terminal_id ?? '',
       paymentId: row.id,
+      outTradeNo: row.out_trade_no ?? '',
       tender: row.tender as ProviderName,
       method: row.method as 'merchant_qr' | 'customer_code',
       stage,

@@ -27,8 +27,6 @@ export interface RelayStats {
   /** Success notifications for attempts the engine had already closed/reversed (they trigger a re-check). */
   forFinishedAttempts: number;
   duplicatesHanded: number;
-  /** Handed again to the restarted core after an abrupt restart (at-least-once relay). */
-  redeliveredAfterCrash: number;
   selfForged: number;
   selfForgedRejected: number;
   /** Must stay 0: a forgery that verifyNotification accepted. */
@@ -44,7 +42,6 @@ export class NotificationRelay {
   private server: Server | undefined;
   private base = '';
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly recent: { core: Core; notification: ProviderNotification; at: number }[] = [];
   /** What happened to each delivery, for the report of a failing schedule. */
   readonly trace: string[] = [];
   readonly stats: RelayStats = {
@@ -55,7 +52,6 @@ export class NotificationRelay {
     handed: 0,
     forFinishedAttempts: 0,
     duplicatesHanded: 0,
-    redeliveredAfterCrash: 0,
     selfForged: 0,
     selfForgedRejected: 0,
     selfForgedAccepted: 0,
@@ -95,21 +91,6 @@ export class NotificationRelay {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  /**
-   * After a crash (abrupt restart) of `dead`: hands what it received in its last two seconds to the
-   * restarted core. handleNotification acts in memory only (a re-check of a closed attempt runs after
-   * the delivery was acknowledged), so a till that dies in between has lost it; a relay that delivers
-   * at least once to a till that may have died is what makes that safe (see the report).
-   */
-  redeliverAfterCrash(dead: Core): void {
-    const core = this.options.current();
-    if (!core) return;
-    for (const entry of this.recent.filter((e) => e.core === dead && e.at >= Date.now() - 2_000)) {
-      core.payments.handleNotification(entry.notification);
-      this.stats.redeliveredAfterCrash += 1;
-    }
   }
 
   /** Nothing in flight and no late duplicate still to be handed over. */
@@ -176,8 +157,6 @@ export class NotificationRelay {
     this.trace.push(`${new Date().toISOString()} ${provider} ${no} handed ${notification.kind} ${notification.kind === 'payment' ? notification.trade.status : notification.refund.status} (attempt ${row?.state ?? 'unknown'})`);
     core.payments.handleNotification(notification);
     this.stats.handed += 1;
-    this.recent.push({ core, notification, at: Date.now() });
-    while (this.recent.length > 0 && this.recent[0]!.at < Date.now() - 2_000) this.recent.shift();
     reply(true, 200);
     if (this.options.prng.chance(this.options.duplicateRate)) this.later(notification);
     if (this.options.prng.chance(this.options.forgeRate)) await this.forge(provider, incoming, client.verifyNotification.bind(client));

@@ -688,9 +688,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         await sleep(restartPrng.int(min, max));
         if (!running) break;
         const mode = restartPrng.chance(0.5) ? 'abrupt' : 'graceful';
-        const dead = host!.core;
         await host!.restart(mode, restartPrng.int(0, 250));
-        if (mode === 'abrupt' && dead) relay.redeliverAfterCrash(dead);
         // Which tampered copies precede each genuine notification changes now and then.
         const wechatTampers = WECHAT_TAMPERS.filter(() => restartPrng.chance(0.5));
         const alipayTampers = ALIPAY_TAMPERS.filter(() => restartPrng.chance(0.5));
@@ -918,7 +916,7 @@ export function formatReport(report: SimulationReport): string {
     `  faults: ${report.faults.injectedUses} injected uses, ${report.faults.injectedUses - report.faults.leftoverUses} hit a request, ${report.faults.leftoverUses} unused at the end`,
     `  notifications: received wechat ${report.notifications.received.wechat} / alipay ${report.notifications.received.alipay}; verified ${report.notifications.verified.wechat + report.notifications.verified.alipay}, ` +
       `rejected ${report.notifications.rejected.wechat + report.notifications.rejected.alipay} (sandbox tampered copies sent: ${report.notifications.sandboxTampered}), ` +
-      `503 while down ${report.notifications.whileDown}, handed ${report.notifications.handed} (${report.notifications.forFinishedAttempts} for closed attempts) + ${report.notifications.duplicatesHanded} late duplicates + ${report.notifications.redeliveredAfterCrash} again after a crash; ` +
+      `503 while down ${report.notifications.whileDown}, handed ${report.notifications.handed} (${report.notifications.forFinishedAttempts} for closed attempts) + ${report.notifications.duplicatesHanded} late duplicates; ` +
       `own forgeries ${report.notifications.selfForged} (rejected ${report.notifications.selfForgedRejected}, accepted ${report.notifications.selfForgedAccepted})`,
     `  store: ${report.invariants.orders} orders, ${report.invariants.providerPayments} provider attempts (${report.invariants.succeededProviderPayments} succeeded), ` +
       `${report.invariants.cashPayments} cash, ${report.invariants.refunds} refunds (${report.invariants.automaticRefunds} automatic); ` +
