@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestCore, type TestClock, type TestCore } from '../support/core';
 import { registerSandboxClients, startDemoSandboxes, type DemoSandboxes } from '../../electron/sandbox/demo';
 import { compressedTiming } from '../../electron/payments/attempts/timing';
@@ -24,167 +24,138 @@ const ONLY = process.env.TILL_SIM_ONLY ? process.env.TILL_SIM_ONLY.split(',').ma
 
 const realClock: TestClock = { now: () => Date.now(), advance: () => {}, set: () => {} };
 
-describe('an automatic refund of a late success (regressions found by the simulator)', () => {
-  let t: TestCore | undefined;
-  let sandboxes: DemoSandboxes | undefined;
-  afterEach(async () => {
+/**
+ * Regressions the simulator found, each reduced to one schedule on one shared core and one pair of
+ * in-process sandboxes (2048-bit keys, as in production). Each failed before its fix.
+ */
+describe('regressions found by the simulator', () => {
+  let t: TestCore;
+  let sandboxes: DemoSandboxes;
+  const actor = { userId: 'demo-cashier', terminalId: 'demo-terminal' };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const until = async (done: () => boolean, ms = 3_000) => {
+    for (const started = Date.now(); !done() && Date.now() - started < ms; ) await sleep(10);
+  };
+
+  beforeAll(async () => {
+    t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(100) } });
+    sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
+  }, 60_000);
+  afterAll(async () => {
     await t?.cleanup();
     await sandboxes?.close();
-    t = undefined;
-    sandboxes = undefined;
+  });
+  beforeEach(() => {
+    sandboxes.wechat.clearFaults();
+    sandboxes.wechat.configure({ refundProcessingMs: 50, paymentVisibilityLagMs: 0, reverseMinAgeMs: 0 });
   });
 
+  function newOrder() {
+    const barcode = (t.core.db.prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 LIMIT 1").get() as { barcode: string }).barcode;
+    t.core.carts.scan(actor, barcode);
+    return t.core.orders.checkout(actor, t.core.carts.load(actor.terminalId)).order;
+  }
+
+  /** A WeChat QR the customer pays 800 ms after the cashier gave up: the attempt ends `closed` first. */
+  async function paidAfterClose() {
+    const order = newOrder();
+    const payment = t.core.payments.startMerchantQr(actor, order.id, 'wechat');
+    await until(() => t.core.payments.store.get(payment.id)!.state === 'pending');
+    sandboxes.wechat.scanAndPay(payment.out_trade_no!, { completesDespiteClose: true, delayMs: 800 });
+    t.core.payments.cancelAttempt(actor, payment.id);
+    expect((await t.core.payments.settled(payment.id)).state).toBe('closed');
+    await until(() => sandboxes.wechat.trade(payment.out_trade_no!)?.state === 'SUCCESS');
+    expect(sandboxes.wechat.trade(payment.out_trade_no!)?.state).toBe('SUCCESS');
+    return { order, payment };
+  }
+
+  const successNotification = (outTradeNo: string, totalFen: number) =>
+    ({ kind: 'payment', provider: 'wechat', eventId: `EV-${outTradeNo}`, trade: { status: 'success', providerState: 'SUCCESS', outTradeNo, totalFen } }) as const;
+
   /**
-   * The QR is paid while the cashier gives up; the order is then abandoned (or paid in cash). The
-   * late success cannot be applied to the order, so it is refunded automatically — that money never
-   * counted towards the order, so its refund must not count against it either.
+   * electron/payments/refunds/refundEngine.ts: the QR is paid while the cashier gives up, and the order
+   * is then abandoned or paid in cash. The late success cannot be applied to the order and is refunded
+   * automatically; that money never counted towards the order, so its refund must not count against
+   * it (it used to retry for ever on a cancelled order, and mark a cash-paid order `refunded`).
    */
   for (const then of ['order cancelled', 'paid in cash'] as const) {
-    it(`${then}: the refund completes and the order's books are untouched`, async () => {
-      t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(100) } });
-      sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { refundProcessingMs: 50, notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
-      const core = t.core;
-      const actor = { userId: 'demo-cashier', terminalId: 'demo-terminal' };
-      const barcodes = core.db
-        .prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 LIMIT 2")
-        .all() as { barcode: string }[];
-      for (const { barcode } of barcodes) core.carts.scan(actor, barcode);
-      const order = core.orders.checkout(actor, core.carts.load(actor.terminalId)).order;
-      const payment = core.payments.startMerchantQr(actor, order.id, 'wechat');
-      for (let i = 0; i < 200 && core.payments.store.get(payment.id)!.state !== 'pending'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    it(`automatic refund, ${then}: the refund completes and the order's books are untouched`, async () => {
+      const order = newOrder();
+      const payment = t.core.payments.startMerchantQr(actor, order.id, 'wechat');
+      await until(() => t.core.payments.store.get(payment.id)!.state === 'pending');
       // In one tick: the cashier gives up, settles the order another way, and the customer's payment lands.
-      core.payments.cancelAttempt(actor, payment.id);
-      if (then === 'order cancelled') core.orders.cancel(actor, order.id, 'customer left');
-      else core.orders.payCash(actor, order.id, order.total_fen);
+      t.core.payments.cancelAttempt(actor, payment.id);
+      if (then === 'order cancelled') t.core.orders.cancel(actor, order.id, 'customer left');
+      else t.core.orders.payCash(actor, order.id, order.total_fen);
       expect(sandboxes.wechat.scanAndPay(payment.out_trade_no!).ok).toBe(true);
 
-      expect((await core.payments.settled(payment.id)).state).toBe('succeeded');
-      const refund = core.orders.get(order.id).refunds.find((r) => r.automatic === 1)!;
+      expect((await t.core.payments.settled(payment.id)).state).toBe('succeeded');
+      const refund = t.core.orders.get(order.id).refunds.find((r) => r.automatic === 1)!;
       expect(refund.amount_fen).toBe(order.total_fen);
-      // Bounded: before the fix the refund of the cancelled order retried for ever.
-      for (let i = 0; i < 300 && ['created', 'pending', 'unknown'].includes(core.refunds.get(refund.id)!.state); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(core.refunds.get(refund.id)!.state).toBe('succeeded');
+      await until(() => !['created', 'pending', 'unknown'].includes(t.core.refunds.get(refund.id)!.state));
+      expect(t.core.refunds.get(refund.id)!.state).toBe('succeeded');
       expect(sandboxes.wechat.refunds().filter((r) => r.outTradeNo === payment.out_trade_no).map((r) => [r.status, r.refundFen])).toEqual([['SUCCESS', order.total_fen]]);
-      const after = core.orders.get(order.id).order;
+      const after = t.core.orders.get(order.id).order;
       if (then === 'order cancelled') expect([after.state, after.paid_fen, after.refunded_fen]).toEqual(['cancelled', 0, 0]);
       else expect([after.state, after.paid_fen, after.refunded_fen]).toEqual(['completed', order.total_fen, 0]);
     });
   }
-});
 
-describe('a success notified for an attempt already closed (regressions found by the simulator)', () => {
-  let t: TestCore | undefined;
-  let sandboxes: DemoSandboxes | undefined;
-  afterEach(async () => {
-    await t?.cleanup();
-    await sandboxes?.close();
-    t = undefined;
-    sandboxes = undefined;
-  });
-
+  /** electron/payments/attempts/engine.ts: the re-check was fire-and-forget; stop() closed the store under it. */
   it('close() waits for an in-flight re-check (a stale success for a reversed code): nothing rejects unhandled', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(100) } });
-      sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { reverseMinAgeMs: 0, notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
-      const actor = { userId: 'demo-cashier', terminalId: 'demo-terminal' };
-      const barcode = (t.core.db.prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 LIMIT 1").get() as { barcode: string })
-        .barcode;
-      t.core.carts.scan(actor, barcode);
-      const order = t.core.orders.checkout(actor, t.core.carts.load(actor.terminalId)).order;
+      const order = newOrder();
       // The customer never confirms: the code payment is reversed after the query window.
-      const payment = t.core.payments.startCustomerCode(actor, order.id, wechatCode('04', 424242));
+      const payment = t.core.payments.startCustomerCode(actor, order.id, wechatCode('04'));
       expect((await t.core.payments.settled(payment.id)).state).toBe('reversed');
       // A success notification for it (stale, or replayed) arrives just as the till is closed.
-      t.core.payments.handleNotification({
-        kind: 'payment',
-        provider: 'wechat',
-        eventId: 'EV-stale',
-        trade: { status: 'success', providerState: 'SUCCESS', outTradeNo: payment.out_trade_no!, totalFen: payment.amount_fen },
-      });
-      await t.core.close();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      t.core.payments.handleNotification(successNotification(payment.out_trade_no!, payment.amount_fen));
+      const file = t.file;
+      t = await t.reopen();
+      registerSandboxClients(t.core.providers, sandboxes);
+      await sleep(200);
       expect(unhandled.map((reason) => String(reason))).toEqual([]);
-      const db = new BetterSqlite3(t.file, { readonly: true });
-      try {
-        expect((db.prepare('SELECT state FROM payments WHERE id = ?').get(payment.id) as { state: string }).state).toBe('reversed');
-      } finally {
-        db.close();
-      }
+      expect(t.core.payments.store.get(payment.id)!.state).toBe('reversed');
+      expect(t.file).toBe(file);
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
   });
 
   /**
-   * The notification is signed by the provider and already acknowledged, so it will not come again:
-   * a re-check whose query fails (timeout, 5xx) or does not show the payment yet (query lag) must ask
-   * again, not drop the success.
+   * electron/payments/attempts/engine.ts: the notification is signed by the provider and already
+   * acknowledged, so it will not come again: a re-check whose query fails (timeout, 5xx) or does not
+   * show the payment yet (query lag) must ask again, not drop the success.
    */
   for (const trouble of ['the query fails once', 'the query lags behind the notification'] as const) {
-    it(`${trouble}: the re-check asks again and records the late success`, async () => {
-      t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(100) } });
-      sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
-      const core = t.core;
-      const actor = { userId: 'demo-cashier', terminalId: 'demo-terminal' };
-      const barcode = (core.db.prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 LIMIT 1").get() as { barcode: string })
-        .barcode;
-      core.carts.scan(actor, barcode);
-      const order = core.orders.checkout(actor, core.carts.load(actor.terminalId)).order;
-      const payment = core.payments.startMerchantQr(actor, order.id, 'wechat');
-      for (let i = 0; i < 200 && core.payments.store.get(payment.id)!.state !== 'pending'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      sandboxes.wechat.scanAndPay(payment.out_trade_no!, { completesDespiteClose: true, delayMs: 800 });
-      core.payments.cancelAttempt(actor, payment.id);
-      expect((await core.payments.settled(payment.id)).state).toBe('closed');
+    it(`late success, ${trouble}: the re-check asks again and records it`, async () => {
+      const { order, payment } = await paidAfterClose();
       if (trouble === 'the query fails once') sandboxes.wechat.injectFault({ op: 'query', kind: 'system-error-500', applied: false, times: 1 });
       else sandboxes.wechat.configure({ paymentVisibilityLagMs: 400 });
-      for (let i = 0; i < 200 && sandboxes.wechat.trade(payment.out_trade_no!)?.state !== 'SUCCESS'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      core.payments.handleNotification({
-        kind: 'payment',
-        provider: 'wechat',
-        eventId: 'EV-late',
-        trade: { status: 'success', providerState: 'SUCCESS', outTradeNo: payment.out_trade_no!, totalFen: payment.amount_fen },
-      });
-      for (let i = 0; i < 200 && core.payments.store.get(payment.id)!.state !== 'succeeded'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(core.payments.store.get(payment.id)!.state).toBe('succeeded');
+      t.core.payments.handleNotification(successNotification(payment.out_trade_no!, payment.amount_fen));
+      await until(() => t.core.payments.store.get(payment.id)!.state === 'succeeded');
+      expect(t.core.payments.store.get(payment.id)!.state).toBe('succeeded');
       // Not applied twice, not dropped: the order (still open) takes the money.
-      expect(core.orders.get(order.id).order.state).toBe('completed');
+      expect(t.core.orders.get(order.id).order.state).toBe('completed');
     });
   }
 
-  it('the till restarts before the provider answers the re-check: the restarted till still records the late success', async () => {
-    t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(100) } });
-    sandboxes = await startDemoSandboxes(t.core.providers, { wechat: { notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
-    const core = t.core;
-    const actor = { userId: 'demo-cashier', terminalId: 'demo-terminal' };
-    const barcode = (core.db.prepare("SELECT b.barcode FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE p.sold_by = 'unit' AND p.price_fen > 0 LIMIT 1").get() as { barcode: string })
-      .barcode;
-    core.carts.scan(actor, barcode);
-    const order = core.orders.checkout(actor, core.carts.load(actor.terminalId)).order;
-    const payment = core.payments.startMerchantQr(actor, order.id, 'wechat');
-    for (let i = 0; i < 200 && core.payments.store.get(payment.id)!.state !== 'pending'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    sandboxes.wechat.scanAndPay(payment.out_trade_no!, { completesDespiteClose: true, delayMs: 800 });
-    core.payments.cancelAttempt(actor, payment.id);
-    expect((await core.payments.settled(payment.id)).state).toBe('closed');
-    for (let i = 0; i < 200 && sandboxes.wechat.trade(payment.out_trade_no!)?.state !== 'SUCCESS'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  /** electron/payments/attempts/engine.ts: the re-check lived only in memory; a restart lost it. */
+  it('late success, the till restarts before the provider answers the re-check: the restarted till still records it', async () => {
+    const { order, payment } = await paidAfterClose();
     // WeChat cannot answer a query for a while; the notification is handled (and acknowledged) meanwhile.
     sandboxes.wechat.injectFault({ op: 'query', kind: 'system-error-500', applied: false, times: 10_000 });
-    core.payments.handleNotification({
-      kind: 'payment',
-      provider: 'wechat',
-      eventId: 'EV-late',
-      trade: { status: 'success', providerState: 'SUCCESS', outTradeNo: payment.out_trade_no!, totalFen: payment.amount_fen },
-    });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const restarted = await t.reopen();
-    t = restarted;
+    t.core.payments.handleNotification(successNotification(payment.out_trade_no!, payment.amount_fen));
+    await sleep(200);
+    t = await t.reopen();
     sandboxes.wechat.clearFaults();
-    registerSandboxClients(restarted.core.providers, sandboxes);
-    for (let i = 0; i < 300 && restarted.core.payments.store.get(payment.id)!.state !== 'succeeded'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(restarted.core.payments.store.get(payment.id)!.state).toBe('succeeded');
-    expect(restarted.core.orders.get(order.id).order.state).toBe('completed');
+    registerSandboxClients(t.core.providers, sandboxes);
+    await until(() => t.core.payments.store.get(payment.id)!.state === 'succeeded');
+    expect(t.core.payments.store.get(payment.id)!.state).toBe('succeeded');
+    expect(t.core.orders.get(order.id).order.state).toBe('completed');
   });
 });
 
@@ -193,9 +164,7 @@ describe('payment fault simulator', () => {
   let keptFile: string | undefined;
   let ledger: LedgerTrade[] = [];
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'till-sim-check-'));
-  afterEach(() => {
-    if (keptFile) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it(`${ONLY ? `replays schedules ${ONLY.join(',')}` : `runs ${SCHEDULES} seeded schedules`} concurrently on one core with faults and restarts; the books agree`, { timeout: 120_000 }, async () => {
     report = await runSimulation({
@@ -203,7 +172,7 @@ describe('payment fault simulator', () => {
       schedules: SCHEDULES,
       ...(ONLY ? { only: ONLY } : {}),
       concurrency: 64,
-      restartGapMs: [700, 2_000],
+      restartGapMs: [1_000, 3_000],
       beforeCheck: (file, trades) => {
         // Keep a copy for the checker's own test below.
         keptFile = join(dir, 'till.sqlite');
@@ -215,9 +184,12 @@ describe('payment fault simulator', () => {
     if (!ONLY) expect(report.schedules).toBeGreaterThanOrEqual(1_000);
     expect(report.unexpected).toEqual([]);
     expect(report.violations).toEqual([]);
+    // Every attempt final well within the providers' (compressed) windows: 20 s here is over an hour of
+    // provider time at 200×, against a 5-minute QR and a 30-second code window.
+    for (const [kind, ms] of Object.entries(report.maxTimeToFinalMs)) expect(ms, kind).toBeLessThan(20_000);
     // The run must have exercised what it claims to.
     if (!ONLY) {
-      expect(report.restarts.graceful + report.restarts.abrupt).toBeGreaterThanOrEqual(5);
+      expect(report.restarts.graceful + report.restarts.abrupt).toBeGreaterThanOrEqual(4);
       expect(report.faults.injectedUses - report.faults.leftoverUses).toBeGreaterThan(report.schedules / 2);
       expect(report.invariants.automaticRefunds).toBeGreaterThan(0);
       expect(report.invariants.reversedAfterPayment).toBeGreaterThan(0);

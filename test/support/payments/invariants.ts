@@ -206,7 +206,7 @@ export function checkInvariants(db: Database, ledger: readonly LedgerTrade[]): {
     if (net > order.total_fen) add('double-capture-kept', `${where}: ${net} fen kept over ${succeeded.length} succeeded tenders`, ids);
     if (SETTLED_ORDER.has(order.state)) {
       if (net !== order.total_fen || order.paid_fen !== order.total_fen) add('settled-order-money', `${where}: kept ${net}`, ids);
-      if (kept.filter((k) => k > 0).length > 1 && order.state !== 'partially_refunded') {
+      if (kept.filter((k) => k > 0).length > 1) {
         add('two-tenders-kept', `${where}: ${kept.filter((k) => k > 0).length} tenders kept money`, ids);
       }
     } else if (order.state === 'cancelled') {

@@ -62,7 +62,7 @@ export function simulationTiming(factor = 200): PaymentTiming {
   return {
     ...base,
     qrFastPollMs: Math.max(base.qrFastPollMs, 60),
-    qrFastWindowMs: Math.max(base.qrFastWindowMs, 180),
+    qrFastWindowMs: Math.max(base.qrFastWindowMs, 150),
     qrSlowPollMs: Math.max(base.qrSlowPollMs, 400),
     codeQueryIntervalMs: Math.max(base.codeQueryIntervalMs, 50),
     unknownRetryMs: Math.max(base.unknownRetryMs, 60),
@@ -70,7 +70,7 @@ export function simulationTiming(factor = 200): PaymentTiming {
     refundPollMs: Math.max(base.refundPollMs, 60),
     refundUnknownRetryMs: Math.max(base.refundUnknownRetryMs, 100),
     // The sweeper wakes every live attempt (an extra poll each); keep it a backstop, not the poll rate.
-    sweepIntervalMs: Math.max(base.sweepIntervalMs, 1_000),
+    sweepIntervalMs: Math.max(base.sweepIntervalMs, 2_000),
   };
 }
 
@@ -89,7 +89,7 @@ export function simulationBehaviours(): SandboxBehaviours {
         enabled: true,
         delayMs: 10,
         duplicates: 1,
-        retryScale: 0.005,
+        retryScale: 0.003,
         replyTimeoutMs: 3_000,
         // Rotated at every restart (see WECHAT_TAMPERS); two at a time keeps the signing cost down.
         tamperedBefore: ['forged-signature', 'stale-timestamp'],
@@ -100,7 +100,7 @@ export function simulationBehaviours(): SandboxBehaviours {
       cancelRetryOnce: true,
       // fastpay.refund.query finds nothing this long after a refund (§5.6): a lost refund answer is resent.
       refundQueryLagMs: 100,
-      notify: { enabled: true, delayMs: 10, duplicates: 1, retryScale: 0.001, replyTimeoutMs: 3_000, refunds: true, tamperedBefore: ['forged-signature'] },
+      notify: { enabled: true, delayMs: 10, duplicates: 1, retryScale: 0.0005, replyTimeoutMs: 3_000, refunds: true, tamperedBefore: ['forged-signature'] },
     },
   };
 }
@@ -374,6 +374,7 @@ export class CoreHost {
 interface ScheduleRecord {
   plan: SchedulePlan;
   startedAt: number;
+  durationMs?: number;
   orderId?: string;
   paymentIds: string[];
   notes: string[];
@@ -606,6 +607,9 @@ export interface SimulationReport {
   providerCalls: Record<string, number>;
   /** Round trip of the provider calls (sign, HTTP, verify), including the injected delays and timeouts. */
   callLatencyMs: { p50: number; p90: number; p99: number; max: number };
+  /** Wall time of one schedule, start to its attempts final (and the refund asked). */
+  scheduleMs: { p50: number; p90: number; p99: number; max: number };
+  slowest: string[];
   callLatencyByMethod: Record<string, { p50: number; p90: number; p99: number; max: number }>;
   /** How late this process's timers ran (the core, the clients and the relay share it). */
   eventLoopDelayMs: { p50: number; p99: number; max: number };
@@ -705,7 +709,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       while (next < plans.length) {
         const plan = plans[next++]!;
         try {
-          records.push(await runSchedule(ctx, plan));
+          const record = await runSchedule(ctx, plan);
+          record.durationMs = Date.now() - record.startedAt;
+          records.push(record);
         } catch (error) {
           const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
           ctx.unexpected.push(`schedule ${plan.index}: ${message.slice(0, 600)}`);
@@ -826,6 +832,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       counters: ctx.counters,
       providerCalls,
       callLatencyMs: percentiles(callMs),
+      scheduleMs: percentiles(records.map((r) => r.durationMs ?? 0)),
+      slowest: [...records]
+        .sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))
+        .slice(0, 3)
+        .map((r) => `#${r.plan.index} ${r.durationMs} ms: ${r.notes.join(', ')}`),
       callLatencyByMethod: Object.fromEntries(Object.entries(callMsBy).map(([k, v]) => [k, percentiles(v)])),
       eventLoopDelayMs: { p50: Math.round(loopDelay.percentile(50) / 1e6), p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
       restarts: { ...host.restarts },
@@ -922,6 +933,7 @@ export function formatReport(report: SimulationReport): string {
       `${report.invariants.cashPayments} cash, ${report.invariants.refunds} refunds (${report.invariants.automaticRefunds} automatic); ` +
       `sandboxes: ${report.invariants.providerTrades} trades, ${report.invariants.paidProviderTrades} paid, ${report.invariants.reversedAfterPayment} paid then reversed/cancelled`,
     `  provider calls: ${Object.values(report.providerCalls).reduce((a, b) => a + b, 0)}, round trip p50 ${report.callLatencyMs.p50} ms, p90 ${report.callLatencyMs.p90} ms, p99 ${report.callLatencyMs.p99} ms, max ${report.callLatencyMs.max} ms`,
+    `  schedule wall time: p50 ${report.scheduleMs.p50} ms, p90 ${report.scheduleMs.p90} ms, p99 ${report.scheduleMs.p99} ms, max ${report.scheduleMs.max} ms`,
     `  event loop delay: p50 ${report.eventLoopDelayMs.p50} ms, p99 ${report.eventLoopDelayMs.p99} ms, max ${report.eventLoopDelayMs.max} ms`,
     `  engine log lines: ${report.engineLog.count}`,
   );
@@ -932,7 +944,9 @@ export function formatReport(report: SimulationReport): string {
   table('max time to final (ms):', report.maxTimeToFinalMs);
   table('engine log (kinds):', report.engineLog.byKind, 15);
   table('notification rejections:', report.notifications.rejectionCodes);
-  lines.push(`violations: ${report.violations.length}`);
+  const kinds: Record<string, number> = {};
+  for (const violation of report.violations) kinds[violation.kind] = (kinds[violation.kind] ?? 0) + 1;
+  lines.push(`violations: ${report.violations.length}${report.violations.length ? ` ${JSON.stringify(kinds)}` : ''}`);
   for (const violation of report.violations.slice(0, 40)) lines.push(`  [${violation.kind}] ${violation.detail}`);
   if (report.unexpected.length > 0) {
     lines.push(`unexpected errors: ${report.unexpected.length}`);
