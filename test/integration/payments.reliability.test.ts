@@ -209,8 +209,14 @@ describe('payment fault simulator', () => {
         out_trade_no: string;
       }[];
       const refund = db.prepare("SELECT * FROM refunds WHERE state = 'succeeded' AND automatic = 1 LIMIT 1").get() as { id: string } | undefined;
+      const lateOnPaidOrder = db
+        .prepare("SELECT r.id FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.automatic = 1 AND o.state = 'completed' AND r.id <> ? LIMIT 1")
+        .get(refund?.id ?? '') as { id: string } | undefined;
+      const neverPaid = db.prepare("SELECT id FROM payments WHERE tender <> 'cash' AND state = 'closed' AND provider_state = 'CLOSED' LIMIT 1").get() as { id: string } | undefined;
       expect(paid.length).toBe(2);
       expect(refund).toBeDefined();
+      expect(lateOnPaidOrder).toBeDefined();
+      expect(neverPaid).toBeDefined();
       // 1. A payment the provider took, recorded as closed (a paid order left unpaid locally).
       db.prepare("UPDATE payments SET state = 'closed' WHERE id = ?").run(paid[0]!.id);
       // 2. A trade the till never made, paid at the provider.
@@ -219,8 +225,25 @@ describe('payment fault simulator', () => {
       db.prepare("UPDATE refunds SET state = 'pending' WHERE id = ?").run(refund!.id);
       // 4. An attempt left unfinished.
       db.prepare("UPDATE payments SET state = 'unknown' WHERE id = ?").run(paid[1]!.id);
+      // 5. The refund of a late success on an order paid another way refused: the order keeps two payments.
+      db.prepare("UPDATE refunds SET state = 'failed' WHERE id = ?").run(lateOnPaidOrder!.id);
+      // 6. A closed, never-paid attempt recorded as succeeded.
+      db.prepare("UPDATE payments SET state = 'succeeded' WHERE id = ?").run(neverPaid!.id);
       const kinds = new Set(checkInvariants(db, [...ledger, ghost]).violations.map((v) => v.kind));
-      for (const kind of ['paid-at-provider-not-locally', 'money-mismatch', 'order-books', 'unknown-trade', 'refund-not-final', 'refund-lost-locally', 'payment-not-final', 'automatic-refund-incomplete']) {
+      for (const kind of [
+        'paid-at-provider-not-locally',
+        'money-mismatch',
+        'order-books',
+        'unknown-trade',
+        'refund-not-final',
+        'refund-lost-locally',
+        'payment-not-final',
+        'automatic-refund-incomplete',
+        'double-capture-kept',
+        'two-tenders-kept',
+        'refund-failed',
+        'succeeded-not-paid-at-provider',
+      ]) {
         expect(kinds, kind).toContain(kind);
       }
     } finally {
