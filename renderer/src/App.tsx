@@ -1,22 +1,12 @@
-import { useTranslation } from 'react-i18next';
 import { useSession } from './api/session';
 import { StatusBar } from './components/StatusBar';
 import { Checkout } from './screens/Checkout';
 import { Display } from './screens/Display';
+import { History } from './screens/History';
 import { Login } from './screens/Login';
+import { Manager } from './screens/Manager';
 
-function NotYet({ screen }: { screen: 'manager' | 'history' }) {
-  const { t } = useTranslation();
-  return (
-    <main className="not-yet">
-      <h1>{t(`nav.${screen}`)}</h1>
-      <p>{t('nav.notYet')}</p>
-      <a className="btn btn--primary" href="/">{t('nav.backToCounter')}</a>
-    </main>
-  );
-}
-
-/** Four screens by pathname; no router library needed. */
+/** Screens by pathname; no router library needed for four pages. */
 export function App() {
   const session = useSession();
   const path = window.location.pathname.replace(/\/+$/, '') || '/';
@@ -24,7 +14,7 @@ export function App() {
   return (
     <div className="app">
       <StatusBar />
-      {!session ? <Login /> : path === '/manager' ? <NotYet screen="manager" /> : path === '/history' ? <NotYet screen="history" /> : <Checkout />}
+      {!session ? <Login /> : path === '/manager' ? <Manager /> : path === '/history' ? <History /> : <Checkout />}
     </div>
   );
 }

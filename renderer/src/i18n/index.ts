@@ -2,6 +2,10 @@ import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import zh from './zh-CN.json';
 import en from './en.json';
+import managerZh from './manager.zh-CN.json';
+import managerEn from './manager.en.json';
+import historyZh from './history.zh-CN.json';
+import historyEn from './history.en.json';
 
 export type Lang = 'zh-CN' | 'en';
 const KEY = 'till.lang';
@@ -17,7 +21,12 @@ function initialLang(): Lang {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zh }, en: { translation: en } },
+  // One file per area (counter, manager, history) so screens can grow without one giant file;
+  // each file owns distinct top-level keys, so a shallow merge is enough.
+  resources: {
+    'zh-CN': { translation: { ...zh, ...managerZh, ...historyZh } },
+    en: { translation: { ...en, ...managerEn, ...historyEn } },
+  },
   lng: initialLang(),
   fallbackLng: 'en',
   interpolation: { escapeValue: false },
