@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
@@ -18,8 +18,9 @@ import type { KillChildConfig } from '../support/payments/killChild';
  * SIGKILL at random moments — while starting, while resuming what the previous one left, in the middle
  * of calls and commits. After the last kill a final process only resumes until everything is final.
  * Then: every payment a till acknowledged (read back as committed `succeeded`) is still succeeded; no
- * out_trade_no is charged twice; the sandboxes' books and the store agree (invariants.ts); the store is
- * intact.
+ * out_trade_no is acknowledged twice and no order keeps two captures; the sandboxes' books and the
+ * store agree (invariants.ts); the store is intact. (A killed process leaves its WAL in the page cache:
+ * this is a crash test, not a power-cut test.)
  *
  *   TILL_KILL_SEED=<n> TILL_KILLS=<n> npx vitest run test/integration/payments.killloop.test.ts
  */
@@ -48,17 +49,21 @@ interface Life {
 describe('kill -9 loop', () => {
   let wechat: WechatSandbox;
   let alipay: AlipaySandbox;
-  const dir = tempDir('till-killloop-');
+  let dir: ReturnType<typeof tempDir>;
 
   beforeAll(async () => {
+    dir = tempDir('till-killloop-');
     [wechat, alipay] = await Promise.all([
       startWechatSandbox({ behaviour: { userPayingMs: 200, reverseMinAgeMs: 0, refundProcessingMs: 100, notify: { enabled: false } } }),
       startAlipaySandbox({ behaviour: { userPayingMs: 200, notify: { enabled: false } } }),
     ]);
   });
+  const children = new Set<ChildProcess>();
   afterAll(async () => {
+    // A failed or timed-out run must not leave tills behind.
+    for (const child of children) child.kill('SIGKILL');
     await Promise.all([wechat?.close(), alipay?.close()]);
-    dir.cleanup();
+    dir?.cleanup();
   });
 
   interface Child {
@@ -75,6 +80,8 @@ describe('kill -9 loop', () => {
     const file = dir.file(`child-${index}.json`);
     writeFileSync(file, JSON.stringify(config));
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
     const result: Life = { index, acks: 0, errors: [], ready: false, killedAfterMs: null, exit: '' };
     let timer: NodeJS.Timeout | undefined;
     let plan: { afterMs: number; early: boolean } | null = null;
@@ -185,7 +192,6 @@ describe('kill -9 loop', () => {
       const byNo = new Map<string, number>();
       for (const ack of acks.filter((a) => a.outTradeNo !== '-')) byNo.set(ack.outTradeNo, (byNo.get(ack.outTradeNo) ?? 0) + 1);
       const chargedTwice = [...byNo].filter(([, n]) => n > 1);
-      const paidTwice = ledger.filter((t) => t.paid).length !== new Set(ledger.filter((t) => t.paid).map((t) => t.outTradeNo)).size;
 
       console.log(
         [
@@ -205,7 +211,6 @@ describe('kill -9 loop', () => {
       expect(lives.filter((l) => l.acks > 0).length).toBeGreaterThanOrEqual(KILLS / 2);
       expect(lost).toEqual([]);
       expect(chargedTwice).toEqual([]);
-      expect(paidTwice).toBe(false);
       expect(violations).toEqual([]);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {

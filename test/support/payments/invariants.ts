@@ -206,8 +206,10 @@ export function checkInvariants(db: Database, ledger: readonly LedgerTrade[]): {
     if (net > order.total_fen) add('double-capture-kept', `${where}: ${net} fen kept over ${succeeded.length} succeeded tenders`, ids);
     if (SETTLED_ORDER.has(order.state)) {
       if (net !== order.total_fen || order.paid_fen !== order.total_fen) add('settled-order-money', `${where}: kept ${net}`, ids);
-      if (kept.filter((k) => k > 0).length > 1) {
-        add('two-tenders-kept', `${where}: ${kept.filter((k) => k > 0).length} tenders kept money`, ids);
+      // Split tenders keep several parts; a tender for the whole bill kept next to another is a double capture.
+      const keptTenders = succeeded.filter((_, i) => kept[i]! > 0);
+      if (keptTenders.length > 1 && keptTenders.some((p) => p.amount_fen >= order.total_fen)) {
+        add('two-tenders-kept', `${where}: ${keptTenders.length} tenders kept money, one of them for the whole bill`, ids);
       }
     } else if (order.state === 'cancelled') {
       if (net !== 0) add('cancelled-order-keeps-money', `${where}: kept ${net}`, ids);

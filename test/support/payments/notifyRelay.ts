@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../../../electron/core/createCore';
-import type { IncomingNotification, ProviderName, ProviderNotification } from '../../../electron/payments/provider';
+import type { IncomingNotification, PaymentProvider, ProviderName, ProviderNotification } from '../../../electron/payments/provider';
 import type { Prng } from './prng';
 
 export interface RelayStats {
@@ -23,6 +23,8 @@ export interface RelayStats {
   rejected: Record<ProviderName, number>;
   /** Answered 503 because the core was down; the sandbox delivers again. */
   whileDown: number;
+  /** Verified and acknowledged while the core was down, handed to it once it was back. */
+  held: number;
   handed: number;
   /** Success notifications for attempts the engine had already closed/reversed (they trigger a re-check). */
   forFinishedAttempts: number;
@@ -42,6 +44,8 @@ export class NotificationRelay {
   private server: Server | undefined;
   private base = '';
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Verified while the till was down, acknowledged, waiting for it. */
+  private readonly held: ProviderNotification[] = [];
   /** What happened to each delivery, for the report of a failing schedule. */
   readonly trace: string[] = [];
   readonly stats: RelayStats = {
@@ -49,6 +53,7 @@ export class NotificationRelay {
     verified: { wechat: 0, alipay: 0 },
     rejected: { wechat: 0, alipay: 0 },
     whileDown: 0,
+    held: 0,
     handed: 0,
     forFinishedAttempts: 0,
     duplicatesHanded: 0,
@@ -70,6 +75,8 @@ export class NotificationRelay {
       forgeRate: number;
       /** Other out_trade_nos a forgery may claim (payments that exist but may be unpaid). */
       otherOutTradeNo: (prng: Prng) => string | undefined;
+      /** Clients the relay verifies with while the till (and its clients) are down. */
+      verifiers: Record<ProviderName, PaymentProvider>;
     },
   ) {}
 
@@ -95,7 +102,7 @@ export class NotificationRelay {
 
   /** Nothing in flight and no late duplicate still to be handed over. */
   idle(): boolean {
-    return this.outstanding === 0 && this.timers.size === 0;
+    return this.outstanding === 0 && this.timers.size === 0 && this.held.length === 0;
   }
 
   async close(): Promise<void> {
@@ -123,13 +130,15 @@ export class NotificationRelay {
       }
     };
     const core = this.options.current();
-    const client = core?.providers.entry(provider)?.client;
-    if (!core || !client) {
+    // While the till is down, a cloud relay either holds a delivery for it or lets the provider
+    // deliver again later (both happen here).
+    if (!core && this.options.prng.chance(0.5)) {
       trace('503 core down');
       this.stats.whileDown += 1;
       reply(false, 503);
       return;
     }
+    const client = core?.providers.entry(provider)?.client ?? this.options.verifiers[provider];
     let notification: ProviderNotification;
     try {
       notification = await client.verifyNotification(incoming);
@@ -143,23 +152,35 @@ export class NotificationRelay {
     }
     this.stats.verified[provider] += 1;
     if (notification.kind === 'payment' && notification.trade.status !== 'success') this.stats.inconsistent += 1;
-    // The core may have been closed while we verified: then let the sandbox deliver it again.
+    // Verified: handed to the till now, or held for it until it is back.
     const live = this.options.current();
-    if (live !== core) {
-      trace('503 core restarted while verifying');
-      this.stats.whileDown += 1;
-      reply(false, 503);
-      return;
+    if (live) this.hand(live, notification);
+    else {
+      trace('held while the core is down');
+      this.held.push(notification);
+      this.stats.held += 1;
     }
-    const no = notification.kind === 'payment' ? notification.trade.outTradeNo : notification.outTradeNo;
-    const row = core.payments.store.byOutTradeNo(no);
-    if (notification.kind === 'payment' && row && ['failed', 'closed', 'reversed'].includes(row.state)) this.stats.forFinishedAttempts += 1;
-    this.trace.push(`${new Date().toISOString()} ${provider} ${no} handed ${notification.kind} ${notification.kind === 'payment' ? notification.trade.status : notification.refund.status} (attempt ${row?.state ?? 'unknown'})`);
-    core.payments.handleNotification(notification);
-    this.stats.handed += 1;
     reply(true, 200);
     if (this.options.prng.chance(this.options.duplicateRate)) this.later(notification);
     if (this.options.prng.chance(this.options.forgeRate)) await this.forge(provider, incoming, client.verifyNotification.bind(client));
+  }
+
+  private hand(core: Core, notification: ProviderNotification): void {
+    const no = notification.kind === 'payment' ? notification.trade.outTradeNo : notification.outTradeNo;
+    const row = core.payments.store.byOutTradeNo(no);
+    if (notification.kind === 'payment' && row && ['failed', 'closed', 'reversed'].includes(row.state)) this.stats.forFinishedAttempts += 1;
+    this.trace.push(
+      `${new Date().toISOString()} ${notification.provider} ${no} handed ${notification.kind} ${notification.kind === 'payment' ? notification.trade.status : notification.refund.status} (attempt ${row?.state ?? 'unknown'})`,
+    );
+    core.payments.handleNotification(notification);
+    this.stats.handed += 1;
+  }
+
+  /** Hands what was held while the till was down to the till that is now up. */
+  flush(): void {
+    const core = this.options.current();
+    if (!core) return;
+    for (const notification of this.held.splice(0)) this.hand(core, notification);
   }
 
   /** The same verified notification again, later (maybe after a restart): duplicates are normal. */

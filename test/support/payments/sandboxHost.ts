@@ -21,7 +21,6 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     await Promise.all([wechat.close(), alipay.close()]);
-    if (process.env.TILL_SANDBOX_CPU) console.error(`sandbox host cpu ${JSON.stringify(process.cpuUsage())}`);
     process.exit(0);
   };
   process.stdin.on('end', () => void stop());

@@ -176,6 +176,8 @@ export interface DeliveryView {
   eventId: string;
   outTradeNo: string;
   variant: string;
+  /** 0 for the first delivery, n for the n-th retry. */
+  attempt: number;
   status?: number;
   reply?: string;
   accepted: boolean;

@@ -17,10 +17,18 @@
  *   - restarts of the core at random moments, graceful (close) or abrupt (stop without waiting, store
  *     closed under the in-flight calls), reopening the same file and registering the clients again.
  *
- * When every schedule is done and the sandboxes and engines have gone quiet, the invariants of
+ * When every schedule is done and the sandboxes and engines have gone quiet (every attempt and refund
+ * final, no transition scheduled at a sandbox, every notification accepted once), the invariants of
  * invariants.ts are checked between the store and the sandboxes' books. Each schedule is a pure
- * function of (seed, index): the plans of the schedules involved in a violation are reported so they
- * can be replayed (`only`). The interleaving between schedules is real time and not replayable.
+ * function of (seed, index): the plans of the schedules involved in a violation are reported, with
+ * what happened to them, so they can be replayed (`only`). The interleaving between schedules, the
+ * faults they catch from each other and the moments of the restarts are real time and not replayable.
+ *
+ * Deliberate departures from production, all for throughput: the sandboxes sign with RSA-1024 keys
+ * (same code paths; `keyBits: 2048` to change), the store is on /dev/shm, time runs 200× (with the
+ * till's own poll intervals stretched, see simulationTiming), and the simulated customer never scans
+ * a QR after our compressed expiry (the Alipay sandbox's QR lives ≥ 1 minute: timeout_express is in
+ * whole minutes, which the compression cannot shrink).
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,11 +38,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import { createCore, type Core } from '../../../electron/core/createCore';
 import { TillError } from '../../../electron/api/errors';
 import { compressedTiming, type PaymentTiming } from '../../../electron/payments/attempts/timing';
-import type { ProviderName } from '../../../electron/payments/provider';
+import type { PaymentProvider, ProviderName } from '../../../electron/payments/provider';
 import type { PaymentRow } from '../../../db/stores/orders';
 import type { CartData, CartLine } from '../../../electron/checkout/cart';
-import { authCodeWithSuffix as wechatCode } from '../../../electron/sandbox/wechatpay';
-import { authCodeWithSuffix as alipayCode } from '../../../electron/sandbox/alipay';
+import { authCodeWithSuffix as wechatCode, RETRY_SCHEDULE_SECONDS as WECHAT_RETRY_SCHEDULE_SECONDS } from '../../../electron/sandbox/wechatpay';
+import { authCodeWithSuffix as alipayCode, RETRY_SCHEDULE_SECONDS as ALIPAY_RETRY_SCHEDULE_SECONDS } from '../../../electron/sandbox/alipay';
+import { ProviderRegistry } from '../../../electron/payments/registry';
 import { Prng, scheduleSeed } from './prng';
 import { NotificationRelay, REJECTED_STATUS, type RelayStats } from './notifyRelay';
 import {
@@ -147,6 +156,12 @@ export interface SchedulePlan {
   cashIfFailed: boolean;
   faults: FaultPlan[];
   managerRefund: null | { full: boolean };
+  /**
+   * Split tender: the first attempt takes only this share of the bill (basis points); once it has
+   * succeeded the rest is paid in cash, by a second attempt, or the sale is abandoned with a manager's
+   * approval (the provider part is then refunded).
+   */
+  split: null | { partBp: number; rest: 'cash' | 'attempt' | 'cancel-order' };
 }
 
 const WECHAT_TAMPERS = ['forged-signature', 'stale-timestamp', 'unknown-serial', 'signtest-probe'] as const;
@@ -247,6 +262,16 @@ export function planSchedule(runSeed: number, index: number, timing: PaymentTimi
     cashIfFailed: prng.chance(0.5),
     faults,
     managerRefund: prng.chance(0.12) ? { full: prng.chance(0.5) } : null,
+    split: prng.chance(0.15)
+      ? {
+          partBp: prng.int(1_000, 9_000),
+          rest: prng.weighted<'cash' | 'attempt' | 'cancel-order'>([
+            ['cash', 0.4],
+            ['attempt', 0.35],
+            ['cancel-order', 0.25],
+          ]),
+        }
+      : null,
   };
 }
 
@@ -437,14 +462,18 @@ async function waitFor(ctx: SimContext, paymentId: string, done: (row: PaymentRo
 
 let codeSerial = 0;
 
-async function startAttempt(ctx: SimContext, record: ScheduleRecord, attempt: AttemptPlan): Promise<PaymentRow | undefined> {
+async function startAttempt(ctx: SimContext, record: ScheduleRecord, attempt: AttemptPlan, partBp?: number): Promise<PaymentRow | undefined> {
   const orderId = record.orderId!;
   try {
     const row = await ctx.host.with((core) => {
-      if (attempt.method === 'merchant_qr') return core.payments.startMerchantQr(ACTOR, orderId, attempt.provider);
+      const order = core.orders.get(orderId).order;
+      // A share of what is due (split tender), or all of it.
+      const amountFen = partBp === undefined ? undefined : Math.min(order.total_fen - order.paid_fen - 1, Math.max(1, Math.floor((order.total_fen * partBp) / 10_000)));
+      const amount = amountFen !== undefined && amountFen > 0 ? amountFen : undefined;
+      if (attempt.method === 'merchant_qr') return core.payments.startMerchantQr(ACTOR, orderId, attempt.provider, amount);
       codeSerial += 1;
       const code = attempt.provider === 'wechat' ? wechatCode(attempt.suffix!, codeSerial) : alipayCode(attempt.suffix!, codeSerial);
-      return core.payments.startCustomerCode(ACTOR, orderId, code);
+      return core.payments.startCustomerCode(ACTOR, orderId, code, amount);
     });
     record.paymentIds.push(row.id);
     ctx.outTradeNos.push(row.out_trade_no!);
@@ -503,7 +532,7 @@ async function runSchedule(ctx: SimContext, plan: SchedulePlan): Promise<Schedul
   await Promise.all(faults.filter((_, i) => plan.faults[i]!.atMs === 0));
 
   record.orderId = await ctx.host.with((core) => core.orders.checkout(ACTOR, cartFor(ctx, plan)).order.id);
-  const first = await startAttempt(ctx, record, plan.first);
+  const first = await startAttempt(ctx, record, plan.first, plan.split?.partBp);
   if (!first) throw new Error(`schedule ${plan.index}: the first attempt could not start (${record.notes.join(', ')})`);
 
   let cancelled = false;
@@ -514,7 +543,7 @@ async function runSchedule(ctx: SimContext, plan: SchedulePlan): Promise<Schedul
       if (!cancelled) return;
       if (plan.afterCancelDelayMs > 0) await sleep(plan.afterCancelDelayMs);
       if (plan.afterCancel === 'cash') await payCash(ctx, record);
-      else if (plan.afterCancel === 'cancel-order') await cashierAction(ctx, record, 'cancel-order', (core) => core.orders.cancel(ACTOR, record.orderId!, 'customer left'));
+      else if (plan.afterCancel === 'cancel-order') await cancelOrder(ctx, record);
       else if (plan.afterCancel === 'retry' || plan.first.customer?.kind === 'race') await secondAttempt(ctx, record, plan);
     })();
     return cancelling;
@@ -527,6 +556,14 @@ async function runSchedule(ctx: SimContext, plan: SchedulePlan): Promise<Schedul
 
   const final = await waitFor(ctx, first.id, (r) => FINAL.has(r.state), 20_000);
   if (!cancelled && final.state !== 'succeeded' && plan.cashIfFailed) await payCash(ctx, record);
+  if (!cancelled && final.state === 'succeeded' && plan.split) {
+    // The first part is paid: the rest of the bill.
+    note(record, `split: rest by ${plan.split.rest}`);
+    bump(ctx.counters, `split: first part paid, rest by ${plan.split.rest}`);
+    if (plan.split.rest === 'cash') await payCash(ctx, record);
+    else if (plan.split.rest === 'attempt') await secondAttempt(ctx, record, { ...plan, retry: plan.retry ?? { provider: plan.first.provider, method: 'customer_code', suffix: '01' } });
+    else await cancelOrder(ctx, record);
+  }
   for (const id of record.paymentIds) await waitFor(ctx, id, (r) => FINAL.has(r.state), 20_000);
 
   if (plan.managerRefund) {
@@ -539,6 +576,14 @@ async function runSchedule(ctx: SimContext, plan: SchedulePlan): Promise<Schedul
     }
   }
   return record;
+}
+
+/** The sale is abandoned (a manager approves when tenders were taken): as the API does, the refund rows are sent at once. */
+async function cancelOrder(ctx: SimContext, record: ScheduleRecord): Promise<void> {
+  await cashierAction(ctx, record, 'cancel-order', (core) => {
+    core.orders.cancel(ACTOR, record.orderId!, 'customer left', MANAGER);
+    core.refunds.sweep();
+  });
 }
 
 async function payCash(ctx: SimContext, record: ScheduleRecord): Promise<void> {
@@ -640,8 +685,11 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const sandbox = await spawnSandboxHost(simulationBehaviours(), options.keyBits ?? 1024);
   let host: CoreHost | undefined;
   const outTradeNos: string[] = [];
+  const verifiers = new ProviderRegistry();
+  registerEndpointClients(verifiers, sandbox.endpoints, { timeoutMs });
   const relay = new NotificationRelay({
     current: () => host?.core,
+    verifiers: verifiers.clients() as Record<ProviderName, PaymentProvider>,
     prng: new Prng(options.seed ^ 0x5eed),
     duplicateRate: 0.3,
     forgeRate: 0.25,
@@ -693,6 +741,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         if (!running) break;
         const mode = restartPrng.chance(0.5) ? 'abrupt' : 'graceful';
         await host!.restart(mode, restartPrng.int(0, 250));
+        relay.flush();
         // Which tampered copies precede each genuine notification changes now and then.
         const wechatTampers = WECHAT_TAMPERS.filter(() => restartPrng.chance(0.5));
         const alipayTampers = ALIPAY_TAMPERS.filter(() => restartPrng.chance(0.5));
@@ -743,7 +792,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       const sandboxBusy = trades.some((t) => t.pendingUntil !== undefined || t.refunds.some((r) => 'status' in r && r.status === 'PROCESSING'));
       // A notification the relay could not take (core down) is delivered again on the provider's
       // (compressed) schedule: wait until every event has been accepted once.
-      const undelivered = undeliveredEvents([...(await sandbox.control.wechat.notifications()), ...(await sandbox.control.alipay.notifications())]);
+      const undelivered =
+        undeliveredEvents(await sandbox.control.wechat.notifications(), WECHAT_RETRY_SCHEDULE_SECONDS.length) +
+        undeliveredEvents(await sandbox.control.alipay.notifications(), ALIPAY_RETRY_SCHEDULE_SECONDS.length);
       quiet = open === 0 && !sandboxBusy && undelivered === 0 && relay.idle() ? quiet + 1 : 0;
       if (quiet >= 3) break;
       await sleep(300);
@@ -860,14 +911,18 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   }
 }
 
-/** Events (notify ids) with genuine deliveries of which none was accepted yet. */
-function undeliveredEvents(deliveries: readonly DeliveryView[]): number {
-  const accepted = new Map<string, boolean>();
+/**
+ * Events (notify ids) not accepted yet that the provider will still deliver again (WeChat retries
+ * 15 times, Alipay 7; an event past its schedule is given up, as by the real providers).
+ */
+function undeliveredEvents(deliveries: readonly DeliveryView[], lastAttempt: number): number {
+  const events = new Map<string, { accepted: boolean; attempt: number }>();
   for (const delivery of deliveries) {
     if (delivery.variant !== 'genuine' && delivery.variant !== 'retry') continue;
-    accepted.set(delivery.eventId, (accepted.get(delivery.eventId) ?? false) || delivery.accepted);
+    const event = events.get(delivery.eventId) ?? { accepted: false, attempt: 0 };
+    events.set(delivery.eventId, { accepted: event.accepted || delivery.accepted, attempt: Math.max(event.attempt, delivery.attempt) });
   }
-  return [...accepted.values()].filter((ok) => !ok).length;
+  return [...events.values()].filter((e) => !e.accepted && e.attempt < lastAttempt).length;
 }
 
 function percentiles(values: number[]): { p50: number; p90: number; p99: number; max: number } {
@@ -927,7 +982,7 @@ export function formatReport(report: SimulationReport): string {
     `  faults: ${report.faults.injectedUses} injected uses, ${report.faults.injectedUses - report.faults.leftoverUses} hit a request, ${report.faults.leftoverUses} unused at the end`,
     `  notifications: received wechat ${report.notifications.received.wechat} / alipay ${report.notifications.received.alipay}; verified ${report.notifications.verified.wechat + report.notifications.verified.alipay}, ` +
       `rejected ${report.notifications.rejected.wechat + report.notifications.rejected.alipay} (sandbox tampered copies sent: ${report.notifications.sandboxTampered}), ` +
-      `503 while down ${report.notifications.whileDown}, handed ${report.notifications.handed} (${report.notifications.forFinishedAttempts} for closed attempts) + ${report.notifications.duplicatesHanded} late duplicates; ` +
+      `503 while down ${report.notifications.whileDown}, held while down ${report.notifications.held}, handed ${report.notifications.handed} (${report.notifications.forFinishedAttempts} for closed attempts) + ${report.notifications.duplicatesHanded} late duplicates; ` +
       `own forgeries ${report.notifications.selfForged} (rejected ${report.notifications.selfForgedRejected}, accepted ${report.notifications.selfForgedAccepted})`,
     `  store: ${report.invariants.orders} orders, ${report.invariants.providerPayments} provider attempts (${report.invariants.succeededProviderPayments} succeeded), ` +
       `${report.invariants.cashPayments} cash, ${report.invariants.refunds} refunds (${report.invariants.automaticRefunds} automatic); ` +
