@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, screen, session, type Display } from 'electron';
 import { createCore, type Core } from './core/createCore';
-import { startDemoSandboxes, type DemoSandboxes } from './sandbox/demo';
+import { demoPayerFor, startDemoSandboxes, type DemoSandboxes } from './sandbox/demo';
 import type { SecretKeeper } from './payments/secrets';
 import { SafeStorageKeeper } from './shell/safeStorageKeeper';
 import { printReceiptHtml } from './shell/printing';
@@ -95,7 +95,10 @@ async function start(): Promise<void> {
     // Receipts set to the 'system' printer go through Chromium's silent print.
     systemPrint: (html, deviceName) => printReceiptHtml(html, deviceName ? { deviceName } : {}),
   });
-  if (core.settings.get('payments.mode') === 'sandbox') sandboxes = await startDemoSandboxes(core.providers);
+  if (core.settings.get('payments.mode') === 'sandbox') {
+    sandboxes = await startDemoSandboxes(core.providers);
+    core.attachDemoPayer(demoPayerFor(sandboxes));
+  }
 
   ipcMain.handle(SHELL_SECURITY.ipc.callChannel, createCallHandler(core.dispatcher));
   stopEvents = forwardEvents(core.events, () => BrowserWindow.getAllWindows().map((window) => window.webContents));

@@ -46,6 +46,13 @@ function method<O>() {
 }
 
 export const API = {
+  // what any window of ours may ask before logging in (the customer display has no session)
+  'app.info': method<{ paymentsMode: 'sandbox' | 'live'; demoPay: boolean }>()({ role: null, input: none }),
+  // sandbox mode only: the customer display's "simulate customer scan and pay" (drives the local sandbox)
+  'sandbox.pay': method<{ ok: boolean }>()({
+    role: null,
+    input: z.object({ tender: z.enum(['wechat', 'alipay']), outTradeNo: z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'out_trade_no') }).strict(),
+  }),
   // sessions
   'session.login': method<Dto.SessionDto>()({ role: null, input: z.object({ username: text(64), pin: z.string().regex(/^\d{4,8}$/, 'PIN is 4–8 digits') }).strict(), audited: true }),
   'session.logout': method<{ ok: true }>()({ role: 'cashier', input: none, audited: true }),

@@ -50,6 +50,7 @@ export const ERROR_MESSAGES = {
   // payments
   PAYMENT_CODE_INVALID: { zh: '无法识别的付款码（尾号 {tail}），请让顾客刷新后重扫', en: 'Unrecognised payment code (ending {tail}); ask the customer to refresh and scan again' },
   PAYMENT_NOT_FOUND: { zh: '未找到支付记录：{paymentId}', en: 'Payment not found: {paymentId}' },
+  SANDBOX_ONLY: { zh: '仅在沙箱（演示）模式下可用', en: 'Only available in sandbox (demo) mode' },
   PROVIDER_NOT_CONFIGURED: { zh: '未配置支付渠道：{provider}', en: 'Payment provider not configured: {provider}' },
   REFUND_NOT_ALLOWED: { zh: '无法退款：{reason}', en: 'Cannot refund: {reason}' },
   REFUND_EXCEEDS_PAID: { zh: '退款金额超过可退金额 {refundable}', en: 'The refund is more than the {refundable} that can be refunded' },

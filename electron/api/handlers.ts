@@ -50,6 +50,11 @@ async function approverOf(ctx: HandlerContext, approval: { username: string; pin
 
 /** One handler per contract method; the dispatcher has already validated input and role. */
 export const HANDLERS: Handlers = {
+  'app.info': ({ core }) => ({ paymentsMode: core.settings.get('payments.mode'), demoPay: core.demoPayer !== undefined }),
+  'sandbox.pay': ({ core }, input) => {
+    if (!core.demoPayer) throw new TillError('SANDBOX_ONLY');
+    return core.demoPayer.pay(input.tender, input.outTradeNo);
+  },
   'session.login': async ({ core }, input) => sessionDto(core, await core.sessions.login(input)),
   'session.logout': (ctx) => {
     ctx.core.sessions.logout(sessionOf(ctx).token);

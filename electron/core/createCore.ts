@@ -23,6 +23,10 @@ import type { PaymentTiming } from '../payments/attempts/timing';
 import { configureProviders, type ConfigureResult } from '../payments/configure';
 import { ReceiptService } from '../printing/receiptService';
 
+export interface DemoPayer {
+  pay(tender: 'wechat' | 'alipay', outTradeNo: string): { ok: boolean };
+}
+
 export interface CoreOptions {
   /** The SQLite file; a fresh temp path in tests. */
   dbFile: string;
@@ -65,6 +69,12 @@ export interface Core {
   identity(): TillIdentity;
   clock(): number;
   nowIso(): string;
+  /**
+   * Sandbox mode only: "the customer scans and pays" for the customer display's demo button,
+   * attached by whoever started the sandboxes (browser host, Electron main, tests).
+   */
+  demoPayer: DemoPayer | undefined;
+  attachDemoPayer(payer: DemoPayer | undefined): void;
   /** Stops the payment drivers (they resume from the store on the next start) and closes the store. */
   close(): Promise<void>;
 }
@@ -161,6 +171,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           ? configureProviders(providers, { wechat: settings.get('payments.wechat'), alipay: settings.get('payments.alipay') }, vault)
           : { configured: [], errors: {} },
       dispatcher: undefined as unknown as Dispatcher,
+      demoPayer: undefined,
+      attachDemoPayer: (payer) => {
+        core.demoPayer = payer;
+      },
       identity: () => identity,
       clock,
       nowIso,

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { createCore } from '../core/createCore';
-import { startDemoSandboxes, type DemoSandboxes } from '../sandbox/demo';
+import { demoPayerFor, startDemoSandboxes, type DemoSandboxes } from '../sandbox/demo';
 import { startHost } from './server';
 import { KeyFileKeeper } from './keyFileKeeper';
 
@@ -19,18 +19,15 @@ const core = await createCore({
   logger: (entry) => console.error(`[till] ${entry.level} ${entry.ref} ${entry.method}: ${entry.message}`),
 });
 let sandboxes: DemoSandboxes | undefined;
-if (core.settings.get('payments.mode') === 'sandbox') sandboxes = await startDemoSandboxes(core.providers);
+if (core.settings.get('payments.mode') === 'sandbox') {
+  sandboxes = await startDemoSandboxes(core.providers);
+  core.attachDemoPayer(demoPayerFor(sandboxes));
+}
 const host = await startHost({
   core,
   port,
   // The customer display offers "simulate customer scan and pay" only in sandbox mode.
   bootInfo: () => (sandboxes ? { sandbox: { wechat: sandboxes.wechat.baseUrl, alipay: sandboxes.alipay.baseUrl } } : {}),
-  ...(sandboxes
-    ? {
-        sandboxPay: (tender: 'wechat' | 'alipay', outTradeNo: string) =>
-          ({ ok: (tender === 'wechat' ? sandboxes!.wechat.scanAndPay(outTradeNo) : sandboxes!.alipay.scanAndPay(outTradeNo)).ok }),
-      }
-    : {}),
 });
 const products = (core.db.prepare('SELECT count(*) AS n FROM products').get() as { n: number }).n;
 const identity = core.identity();

@@ -17,8 +17,6 @@ export interface HostOptions {
   rendererDir?: string;
   /** Extra facts the renderer needs at start-up (e.g. sandbox URLs in demo mode). */
   bootInfo?: () => Record<string, unknown>;
-  /** Sandbox mode only: "the customer scans and pays", for the customer display's demo button. */
-  sandboxPay?: (tender: 'wechat' | 'alipay', outTradeNo: string) => { ok: boolean };
 }
 
 export interface RunningHost {
@@ -78,7 +76,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (!isLoopbackHost(request.headers.host)) {
       return reply.code(421).send({ ok: false, error: { code: 'FORBIDDEN', message: { zh: '仅限本机访问', en: 'Loopback access only' } } });
     }
-    if (request.url.startsWith('/api/') || request.url.startsWith('/events') || request.url.startsWith('/sandbox/')) {
+    if (request.url.startsWith('/api/') || request.url.startsWith('/events')) {
       const presented = presentedToken(request);
       if (typeof presented !== 'string' || !sameSecret(presented, hostToken)) {
         return reply.code(401).send({ ok: false, error: { code: 'NOT_LOGGED_IN', message: { zh: '主机令牌无效', en: 'Invalid host token' } } });
@@ -109,25 +107,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     socket.on('close', off);
     socket.on('error', off);
   });
-
-  if (options.sandboxPay) {
-    const sandboxPay = options.sandboxPay;
-    // Same origin as the page, so the display's strict CSP (connect-src 'self') allows it.
-    app.post<{ Body: { tender: 'wechat' | 'alipay'; out_trade_no: string } }>(
-      '/sandbox/pay',
-      {
-        schema: {
-          body: {
-            type: 'object',
-            properties: { tender: { enum: ['wechat', 'alipay'] }, out_trade_no: { type: 'string', pattern: '^[A-Za-z0-9_-]{6,64}$' } },
-            required: ['tender', 'out_trade_no'],
-            additionalProperties: false,
-          },
-        },
-      },
-      async (request) => sandboxPay(request.body.tender, request.body.out_trade_no),
-    );
-  }
 
   app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, methods: { type: 'number' }, renderer: { type: 'boolean' } } } } } }, async () => ({
     ok: true,

@@ -1,6 +1,7 @@
 import { createWechatPayClient } from '../payments/wechatpay';
 import { createAlipayClient } from '../payments/alipay';
 import type { ProviderRegistry } from '../payments/registry';
+import type { DemoPayer } from '../core/createCore';
 import { startWechatSandbox, type WechatSandbox, type WechatSandboxBehaviourPatch } from './wechatpay';
 import { startAlipaySandbox, type AlipaySandbox, type AlipaySandboxBehaviourPatch } from './alipay';
 
@@ -46,6 +47,13 @@ export async function startDemoSandboxes(registry: ProviderRegistry, options: De
       registry.set('alipay', undefined);
       await Promise.all([wechat.close(), alipay.close()]);
     },
+  };
+}
+
+/** The demo payer the customer display's "simulate scan and pay" button drives. */
+export function demoPayerFor(sandboxes: { wechat: WechatSandbox; alipay: AlipaySandbox }): DemoPayer {
+  return {
+    pay: (tender, outTradeNo) => ({ ok: (tender === 'wechat' ? sandboxes.wechat.scanAndPay(outTradeNo) : sandboxes.alipay.scanAndPay(outTradeNo)).ok }),
   };
 }
 

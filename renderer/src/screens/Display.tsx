@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { boot, hostToken } from '../api/boot';
+import { useAppInfo } from '../api/appInfo';
+import { api } from '../api/session';
 import { useConnection, useTillEvent } from '../api/events';
 import type { CartView } from '../api/types';
 import { QrCode } from '../components/QrCode';
@@ -61,19 +62,16 @@ export function Display() {
     [],
   );
 
-  const sandboxBase = mode.kind === 'qr' ? boot.sandbox?.[mode.tender] : undefined;
+  const appInfo = useAppInfo();
+  const canSimulate = mode.kind === 'qr' && Boolean(appInfo?.demoPay) && Boolean(mode.outTradeNo);
   const simulatePay = async () => {
-    if (mode.kind !== 'qr' || !sandboxBase || !mode.outTradeNo) return;
+    if (mode.kind !== 'qr' || !mode.outTradeNo) return;
     setSimState('sending');
     try {
-      // Through the host (same origin), which drives the sandbox in-process: the page's CSP
-      // allows no other origin.
-      const response = await fetch('/sandbox/pay', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-till-host-token': hostToken },
-        body: JSON.stringify({ tender: mode.tender, out_trade_no: mode.outTradeNo }),
-      });
-      setSimState(response.ok ? 'sent' : 'failed');
+      // Through the core's API (preload bridge or host): the page's CSP allows no other origin,
+      // and the sandbox runs beside the core.
+      const result = await api['sandbox.pay']({ tender: mode.tender, outTradeNo: mode.outTradeNo });
+      setSimState(result.ok ? 'sent' : 'failed');
     } catch {
       setSimState('failed');
     }
@@ -106,7 +104,7 @@ export function Display() {
             <p className="display-label">{zh('display.toPay')}<br /><span>{en('display.toPay')}</span></p>
             <div className="display-amount num">{formatFen(mode.amountFen)}</div>
             <p className="display-label">{zh(`display.scanWith.${mode.tender}`)}<br /><span>{en(`display.scanWith.${mode.tender}`)}</span></p>
-            {sandboxBase && mode.outTradeNo && (
+            {canSimulate && (
               <button type="button" className="btn btn--big btn--sandbox" disabled={simState === 'sending' || simState === 'sent'} onClick={() => void simulatePay()}>
                 {t('display.simulate')}
                 {simState === 'sent' && ` ✓`}
