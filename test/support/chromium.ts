@@ -17,7 +17,14 @@ export function chromiumLaunchOptions(): { executablePath: string; args: string[
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('Chromium not found: apt-get install -y chromium (or set TILL_CHROMIUM)');
   // As root Chromium refuses to start without --no-sandbox; /dev/shm is small in containers.
-  const args = ['--disable-dev-shm-usage', '--font-render-hinting=none'];
+  const args = [
+    '--disable-dev-shm-usage',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--font-render-hinting=none',
+  ];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   return { executablePath, args };
 }
