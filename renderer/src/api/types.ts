@@ -1,4 +1,5 @@
 import type { ApiOutput, ApiResult, ApiMethodName } from '../../../electron/api/contract';
+import type { CoreEvents } from '../../../electron/api/events';
 
 export type { ApiMethodName, ApiResult };
 export type {
@@ -15,47 +16,10 @@ export type {
 export type CartView = ApiOutput<'cart.get'>;
 export type CartLineView = CartView['lines'][number];
 
-/**
- * payment.progress payload. Mirrors PaymentProgress in electron/payments/attempts/engine.ts, which the
- * layer rules do not let the renderer import (it is outside electron/api). Keep in step by hand.
- */
-export type PaymentStage =
-  | 'creating'
-  | 'waiting_for_scan'
-  | 'customer_paying'
-  | 'checking'
-  | 'closing'
-  | 'reversing'
-  | 'paid'
-  | 'failed'
-  | 'closed'
-  | 'reversed'
-  | 'late_success_refunding'
-  | 'needs_attention';
+export type { PaymentProgress, PaymentStage, RefundProgress } from '../../../electron/api/events';
 
-export interface PaymentProgress {
-  orderId: string;
-  terminalId: string;
-  paymentId: string;
-  outTradeNo: string;
-  tender: 'wechat' | 'alipay';
-  method: 'merchant_qr' | 'customer_code';
-  stage: PaymentStage;
-  amountFen: number;
-  codeUrl?: string;
-  expiresAt?: string;
-  failure?: { code: string; message: string };
-}
-
-/** Events the core pushes to every screen (electron/core/events.ts). */
-export interface TillEvents {
-  'cart.changed': { terminalId: string; cart: CartView };
-  'order.changed': { orderId: string; orderNo: string; state: string; version: number };
-  'payment.progress': PaymentProgress;
-  'refund.progress': unknown;
-  'sync.status': { pending: number; lastSuccessAt: string | null; lastError: string | null };
-  'printer.status': { printer: string; ok: boolean; message?: string };
-}
+/** Events the core pushes to every screen; the cart arrives as the priced view. */
+export type TillEvents = Omit<CoreEvents, 'cart.changed'> & { 'cart.changed': { terminalId: string; cart: CartView } };
 export type TillEventName = keyof TillEvents;
 
 /** What the Electron preload exposes. */
