@@ -46,9 +46,25 @@ export function formatFen(fen: number, opts?: { symbol?: string }): string {
   return text.startsWith('-') ? `-${symbol}${text.slice(1)}` : `${symbol}${text}`;
 }
 
-// ASCII digits only (no \d with the u flag, no full-width or Arabic-Indic digits), at most two
-// decimals, no exponent, no thousands separators, no leading '+' or bare '.5'.
-const YUAN_PATTERN = /^(-?)([0-9]+)(?:\.([0-9]{1,2}))?$/;
+// ASCII digits only (no \d with the u flag, no full-width or Arabic-Indic digits), no exponent,
+// no thousands separators, no leading '+' or bare '.5'.
+const DECIMAL_PATTERN = /^(-?)([0-9]+)(?:\.([0-9]+))?$/;
+
+/**
+ * The one exact decimal reader: '12.34' with scale 2 → 1234n, '0.00600' with scale 5 → 600n,
+ * '-1.5' with scale 2 → -150n. Returns null for anything that is not a plain decimal with at most
+ * `scale` places (more places would have to be rounded, and we never round what we read). BigInt,
+ * so no digit string is ever squeezed through a float; callers apply their own range.
+ */
+export function parseDecimalUnits(text: string, scale: number): bigint | null {
+  if (typeof text !== 'string') return null;
+  const match = DECIMAL_PATTERN.exec(text.trim());
+  if (!match) return null;
+  const [, sign = '', whole = '0', fraction = ''] = match;
+  if (fraction.length > scale) return null;
+  const magnitude = BigInt(whole) * 10n ** BigInt(scale) + BigInt(fraction.padEnd(scale, '0') || '0');
+  return sign === '-' ? -magnitude : magnitude;
+}
 
 /**
  * '88.88' → 8888, '0.5' → 50, '12' → 1200, '-1.50' → -150, ' 3.00 ' → 300. Exact: the digits are
@@ -57,15 +73,12 @@ const YUAN_PATTERN = /^(-?)([0-9]+)(?:\.([0-9]{1,2}))?$/;
  */
 export function parseYuanToFen(text: string): number {
   if (typeof text !== 'string') throw new MoneyFormatError(String(text), 'not a string');
-  const trimmed = text.trim();
-  const match = YUAN_PATTERN.exec(trimmed);
-  if (!match) throw new MoneyFormatError(text, trimmed === '' ? 'empty' : 'not a decimal with at most two places');
-  const [, sign = '', yuanDigits = '0', fenDigits = ''] = match;
-  // BigInt so an absurdly long digit string is rejected by the range check, not silently rounded.
-  const magnitude = BigInt(yuanDigits) * BigInt(FEN_PER_YUAN) + BigInt(fenDigits.padEnd(2, '0'));
-  if (magnitude > BigInt(MAX_AMOUNT_FEN)) throw new MoneyFormatError(text, 'larger than the maximum amount');
+  const units = parseDecimalUnits(text, 2);
+  if (units === null) throw new MoneyFormatError(text, text.trim() === '' ? 'empty' : 'not a decimal with at most two places');
+  // An absurdly long digit string is rejected by the range check, not silently rounded.
+  if ((units < 0n ? -units : units) > BigInt(MAX_AMOUNT_FEN)) throw new MoneyFormatError(text, 'larger than the maximum amount');
   // Number(-0n) is 0, so '-0.00' parses to 0 and never to -0.
-  return Number(sign === '-' ? -magnitude : magnitude);
+  return Number(units);
 }
 
 function describe(value: unknown): string {

@@ -1,3 +1,5 @@
+import { parseDecimalUnits } from '../../checkout/money';
+
 /**
  * Exact conversion between Alipay's yuan strings ("88.88") and the integer fen used everywhere
  * on our side of the PaymentProvider interface.
@@ -32,12 +34,14 @@ export interface YuanParseOptions {
 export function yuanToFen(input: string, options: YuanParseOptions = {}): number {
   const match = (options.isSum ? SUM_PATTERN : YUAN_PATTERN).exec(input);
   if (!match) throw new YuanFormatError(input);
-  const [, sign = '', whole = '0', decimals = ''] = match;
-  if (sign === '-' && !options.allowNegative) throw new YuanFormatError(input);
-  const fen = Number.parseInt(whole, 10) * 100 + Number.parseInt(decimals.padEnd(2, '0'), 10);
-  if (fen > MAX_ALIPAY_FEN && !options.isSum) throw new YuanFormatError(input);
+  if (match[1] === '-' && !options.allowNegative) throw new YuanFormatError(input);
+  // The pattern above is Alipay's format; the conversion is the till's one exact reader.
+  const units = parseDecimalUnits(input, 2);
+  if (units === null) throw new YuanFormatError(input);
+  const fen = Number(units);
+  if (Math.abs(fen) > MAX_ALIPAY_FEN && !options.isSum) throw new YuanFormatError(input);
   // "-0.00" is zero, not negative zero.
-  return sign === '-' && fen !== 0 ? -fen : fen;
+  return fen === 0 ? 0 : fen;
 }
 
 /** 8888 → "88.88", 1 → "0.01", -1000 → "-10.00". Integers only. */

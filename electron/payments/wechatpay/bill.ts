@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import { parseDecimalUnits } from '../../checkout/money';
 import { ProviderError, type BillRow } from '../provider';
 
 export interface WechatBillRow extends BillRow {
@@ -45,14 +46,13 @@ function malformed(message: string): ProviderError {
   return new ProviderError('verification', 'BILL_MALFORMED', `trade bill: ${message}`);
 }
 
-/** Decimal string with at most `scale` decimals → integer count of 10^-scale units. */
+/** Decimal string with at most `scale` decimals → integer count of 10^-scale units (exact, via money.ts). */
 function decimalToUnits(text: string, scale: number, what: string): number {
-  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text.trim());
-  if (!match || (match[3] ?? '').length > scale) throw malformed(`${what} is not an amount with at most ${scale} decimals: "${text}"`);
-  const [, sign, whole = '0', fraction = ''] = match;
-  const units = Number(whole) * 10 ** scale + Number(fraction.padEnd(scale, '0'));
-  if (!Number.isSafeInteger(units)) throw malformed(`${what} is out of range: "${text}"`);
-  return sign === '-' && units !== 0 ? -units : units;
+  const units = parseDecimalUnits(text, scale);
+  if (units === null) throw malformed(`${what} is not an amount with at most ${scale} decimals: "${text}"`);
+  const value = Number(units);
+  if (!Number.isSafeInteger(value)) throw malformed(`${what} is out of range: "${text}"`);
+  return value === 0 ? 0 : value;
 }
 
 /** "12.34" → 1234. At most 2 decimals. */
