@@ -229,3 +229,89 @@ export class OrderStore {
       }) as OrderRow[];
   }
 }
+
+/**
+ * What the order-history search looks for. The API layer turns the cashier's one search box into
+ * these alternatives (electron/checkout/historySearch.ts); any of them matching selects an order.
+ */
+export interface OrderSearchCriteria {
+  /** Text to find in a line's product name (substring) or SKU (prefix), or a line's exact barcode. */
+  text: string;
+  /** The order's sequence number of the day (an all-digits query). */
+  seq?: number;
+  /** LIKE pattern on order_no (already escaped with backslash), e.g. `%-0012`. */
+  orderNoPattern?: string;
+  /** Inclusive range of total_fen (an amount typed in yuan, "12" → ¥12.00–¥12.99). */
+  totalFen?: { from: number; to: number };
+  /** Lowercase ASCII prefix for the line's product pinyin / initials (already escaped). */
+  pinyinPrefix?: string;
+}
+
+export interface OrderSearchOptions {
+  state?: OrderState;
+  limit: number;
+  offset: number;
+}
+
+const searchStatements = new WeakMap<Database, { search: Statement; byNo: Statement }>();
+
+/** Escapes LIKE wildcards so a typed % or _ is matched literally (pair with ESCAPE '\'). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+function searchStatementsFor(db: Database): { search: Statement; byNo: Statement } {
+  let statements = searchStatements.get(db);
+  if (!statements) {
+    statements = {
+      search: db.prepare(
+        `SELECT o.* FROM orders o
+          WHERE o.store_id = @storeId AND o.business_date = @businessDate
+            AND (@state IS NULL OR o.state = @state)
+            AND ((@seq IS NOT NULL AND o.seq = @seq)
+              OR (@orderNoPattern IS NOT NULL AND o.order_no LIKE @orderNoPattern ESCAPE '\\')
+              OR (@totalFrom IS NOT NULL AND o.total_fen BETWEEN @totalFrom AND @totalTo)
+              OR EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id
+                          WHERE l.order_id = o.id
+                            AND (l.name LIKE @contains ESCAPE '\\' OR l.sku LIKE @prefix ESCAPE '\\' OR l.barcode = @text
+                              OR (@pinyin IS NOT NULL AND (p.pinyin_initials LIKE @pinyin ESCAPE '\\' OR p.pinyin LIKE @pinyin ESCAPE '\\'
+                                                           OR p.name_en LIKE @contains ESCAPE '\\')))))
+          ORDER BY o.created_at DESC, o.id DESC LIMIT @limit OFFSET @offset`,
+      ),
+      byNo: db.prepare('SELECT * FROM orders WHERE order_no = ? AND store_id = ?'),
+    };
+    searchStatements.set(db, statements);
+  }
+  return statements;
+}
+
+/**
+ * One business day's orders that match a search, newest first. The day comes first in the WHERE
+ * clause so the (store_id, business_date) index bounds the work to that day's rows whatever the
+ * size of the history; the alternatives are then checked per order (lines through their primary
+ * key, pinyin through products' primary key). No statement scans other days.
+ */
+export function searchOrdersOfDay(db: Database, storeId: string, businessDate: string, criteria: OrderSearchCriteria, options: OrderSearchOptions): OrderRow[] {
+  const statements = searchStatementsFor(db);
+  const escaped = escapeLike(criteria.text);
+  return statements.search.all({
+    storeId,
+    businessDate,
+    state: options.state ?? null,
+    seq: criteria.seq ?? null,
+    orderNoPattern: criteria.orderNoPattern ?? null,
+    totalFrom: criteria.totalFen?.from ?? null,
+    totalTo: criteria.totalFen?.to ?? null,
+    contains: `%${escaped}%`,
+    prefix: `${escaped}%`,
+    text: criteria.text,
+    pinyin: criteria.pinyinPrefix ? `${criteria.pinyinPrefix}%` : null,
+    limit: options.limit,
+    offset: options.offset,
+  }) as OrderRow[];
+}
+
+/** An order by its full number (any day): the receipt's QR code carries it. */
+export function findOrderByNo(db: Database, storeId: string, orderNo: string): OrderRow | undefined {
+  return searchStatementsFor(db).byNo.get(orderNo, storeId) as OrderRow | undefined;
+}

@@ -30,3 +30,15 @@ export interface OutboxRow {
 export function listOutboxFor(db: Database, aggregateId: string): OutboxRow[] {
   return db.prepare('SELECT * FROM outbox WHERE aggregate_id = ? ORDER BY id').all(aggregateId) as OutboxRow[];
 }
+
+/** The sync backlog for the status bar: rows not yet acknowledged (nor dead), and the oldest one's time. */
+export function outboxBacklog(db: Database): { pending: number; oldestPendingAt: string | null } {
+  // Both read only the partial index outbox_pending (id order = insertion order), never the sent history.
+  const row = db
+    .prepare(
+      `SELECT count(*) AS n, (SELECT created_at FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT 1) AS oldest
+         FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL`,
+    )
+    .get() as { n: number; oldest: string | null };
+  return { pending: row.n, oldestPendingAt: row.oldest };
+}

@@ -71,3 +71,29 @@ export class PaymentStore {
     this.db.prepare(`UPDATE payments SET updated_at = @now, ${sets.join(', ')} WHERE id = @id`).run({ ...changes, id, now });
   }
 }
+
+/**
+ * What the status bar needs to judge one provider's health, from the attempts already stored
+ * (no network call): the latest attempt since `since`, the attempts still unresolved, and the last
+ * success. Reads the (tender, created_at) index and the unfinished partial index only.
+ */
+export function providerActivity(
+  db: Database,
+  tender: 'wechat' | 'alipay',
+  since: string,
+): { latest: Pick<PaymentRow, 'state' | 'failure_code' | 'created_at' | 'updated_at'> | undefined; unresolved: number; lastSuccessAt: string | null } {
+  const latest = db
+    .prepare('SELECT state, failure_code, created_at, updated_at FROM payments WHERE tender = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1')
+    .get(tender, since) as Pick<PaymentRow, 'state' | 'failure_code' | 'created_at' | 'updated_at'> | undefined;
+  // The unfinished partial index, named: with an equality on tender the planner would otherwise pick
+  // (tender, created_at) and walk every attempt of that provider ever made.
+  const unresolved = (
+    db
+      .prepare("SELECT count(*) AS n FROM payments INDEXED BY payments_unfinished WHERE state IN ('created', 'pending', 'unknown', 'closing') AND state = 'unknown' AND tender = ?")
+      .get(tender) as { n: number }
+  ).n;
+  const success = db
+    .prepare("SELECT succeeded_at FROM payments WHERE tender = ? AND state = 'succeeded' ORDER BY created_at DESC LIMIT 1")
+    .get(tender) as { succeeded_at: string | null } | undefined;
+  return { latest, unresolved, lastSuccessAt: success?.succeeded_at ?? null };
+}

@@ -143,9 +143,14 @@ export const API = {
         state: z.enum(['pending_payment', 'paying', 'paid', 'in_progress', 'completed', 'cancelled', 'refunded', 'partially_refunded']).optional(),
         limit: z.number().int().min(1).max(500).default(100),
         offset: z.number().int().min(0).max(1_000_000).default(0),
+        // History search: order number (or its ending), amount in yuan, product name/SKU/barcode/pinyin.
+        // A full order number finds that order on any day; anything else searches `date` only.
+        q: z.string().trim().max(64).optional(),
       })
       .strict(),
   }),
+  // The status bar: provider health, printer, sync backlog, shift (from stored facts; no network call).
+  'status.get': method<Dto.StatusDto>()({ role: 'cashier', input: none }),
 
   // payments: provider attempts run in the main process; progress arrives as payment.progress events
   'payment.startQr': method<Dto.PaymentDto>()({

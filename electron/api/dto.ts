@@ -121,6 +121,39 @@ export interface OrderSummaryDto {
   createdAt: string;
 }
 
+/** status.get: provider health judged from stored attempts (never a network call on a poll). */
+export interface ProviderHealthDto {
+  /** 'degraded': the latest attempt (last 15 min) got no clear answer, or an attempt is still unresolved. */
+  state: 'ok' | 'degraded' | 'unconfigured';
+  sandbox: boolean;
+  /** Attempts whose outcome is still unknown (being queried / closed). */
+  unresolved: number;
+  lastSuccessAt: string | null;
+  lastErrorCode: string | null;
+}
+
+/** The outcome of the last receipt.print on this till (memory only; null after a restart). */
+export interface PrintResultDto {
+  ok: boolean;
+  at: string;
+  printer: 'network' | 'system' | 'none';
+  orderNo: string;
+  reprint: boolean;
+  refund: boolean;
+  error: ApiErrorDto | null;
+}
+
+/** status.get: what the status bar shows (polled every ~10 s and on events). */
+export interface StatusDto {
+  at: string;
+  providers: { wechat: ProviderHealthDto; alipay: ProviderHealthDto };
+  printer: { kind: 'none' | 'network' | 'system'; target: string | null; paperWidth: 58 | 80; lastResult: PrintResultDto | null };
+  /** Outbox rows not yet acknowledged by the cloud (the sync worker arrives later: lastSuccessAt is null). */
+  sync: { pending: number; oldestPendingAt: string | null; lastSuccessAt: string | null };
+  /** Shifts arrive in a later release: always null for now. */
+  shift: null;
+}
+
 export interface OrderDto extends OrderSummaryDto {
   storeId: string;
   terminalId: string;

@@ -9,6 +9,8 @@ import { TillError } from './errors';
 import { forbidden, hasRole, type Session } from './sessions';
 import { toOrderDto, toOrderSummaryDto, toPaymentDto, toRefundDto, toUserDto } from './mappers';
 import type { SessionDto } from './dto';
+import { currentStatus, recordPrint } from './status';
+import { searchHistory } from './history';
 
 export interface HandlerContext {
   core: Core;
@@ -107,10 +109,12 @@ export const HANDLERS: Handlers = {
     return toOrderDto(detail);
   },
   'order.get': ({ core }, input) => toOrderDto(core.orders.get(input.orderId)),
-  'order.listByDay': ({ core }, input) =>
-    core.orders
-      .listByDay(input.date ?? core.orders.today(), { ...(input.state ? { state: input.state } : {}), limit: input.limit, offset: input.offset })
-      .map(toOrderSummaryDto),
+  'order.listByDay': ({ core }, input) => {
+    const date = input.date ?? core.orders.today();
+    const options = { ...(input.state ? { state: input.state } : {}), limit: input.limit, offset: input.offset };
+    return (input.q ? searchHistory(core, date, input.q, options) : core.orders.listByDay(date, options)).map(toOrderSummaryDto);
+  },
+  'status.get': ({ core }) => currentStatus(core),
 
   'payment.startQr': (ctx, input) => toPaymentDto(ctx.core.payments.startMerchantQr(actorOf(ctx), input.orderId, input.tender, input.amountFen)),
   'payment.scanCode': (ctx, input) => toPaymentDto(ctx.core.payments.startCustomerCode(actorOf(ctx), input.orderId, input.code, input.amountFen)),
@@ -165,11 +169,23 @@ export const HANDLERS: Handlers = {
       ...(input.reprint ? { reprint: true } : {}),
     }),
   }),
-  'receipt.print': async (ctx, input) =>
-    ctx.core.receipts.print(toOrderDto(ctx.core.orders.get(input.orderId)), input.language, actorOf(ctx), {
-      ...(input.refundId ? { refundId: input.refundId } : {}),
-      ...(input.reprint ? { reprint: true } : {}),
-    }),
+  'receipt.print': async (ctx, input) => {
+    const order = toOrderDto(ctx.core.orders.get(input.orderId));
+    const facts = { orderNo: order.orderNo, reprint: input.reprint === true, refund: input.refundId !== undefined };
+    try {
+      const outcome = await ctx.core.receipts.print(order, input.language, actorOf(ctx), {
+        ...(input.refundId ? { refundId: input.refundId } : {}),
+        ...(input.reprint ? { reprint: true } : {}),
+      });
+      recordPrint(ctx.core, { ok: true, at: ctx.core.nowIso(), printer: outcome.printer, error: null, ...facts });
+      return outcome;
+    } catch (error) {
+      // The status bar shows the failure until the next print succeeds; the caller gets the typed error.
+      const typed = error instanceof TillError ? error : new TillError('INTERNAL', { ref: 'print' });
+      recordPrint(ctx.core, { ok: false, at: ctx.core.nowIso(), printer: ctx.core.settings.get('printing.receiptPrinter').kind, error: typed.toApiError(), ...facts });
+      throw error;
+    }
+  },
 
   'settings.get': ({ core }) => core.settings.all(),
   'settings.set': (ctx, input) => {
