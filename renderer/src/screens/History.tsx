@@ -136,6 +136,8 @@ export function History() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (document.querySelector('[data-modal="true"]')) return;
+      // The day field uses the arrow keys itself.
+      if (e.target instanceof HTMLInputElement && e.target.type === 'date' && !e.altKey) return;
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
         move(e.key === 'ArrowDown' ? 1 : -1);
