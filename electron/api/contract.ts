@@ -172,6 +172,12 @@ export const API = {
     audited: true,
   }),
   'payments.status': method<Dto.ProviderStatusDto>()({ role: 'manager', input: none }),
+  // Queries a made-up out_trade_no: ok when the provider answers "no such order" (verified), else a typed error.
+  'payments.testConnection': method<Dto.ProviderTestDto>()({
+    role: 'manager',
+    input: z.object({ provider: z.enum(['wechat', 'alipay']) }).strict(),
+    audited: true,
+  }),
   'secrets.set': method<{ ok: true }>()({
     role: 'owner',
     input: z.object({ name: z.enum(SECRET_NAMES), value: z.string().min(1).max(20_000) }).strict(),
@@ -188,6 +194,27 @@ export const API = {
   'receipt.print': method<{ printer: 'network' | 'system' | 'none'; bytes?: number }>()({
     role: 'cashier',
     input: z.object({ orderId: ulid, language: z.enum(['zh-CN', 'en']), refundId: ulid.optional(), reprint: z.boolean().optional() }).strict(),
+    audited: true,
+  }),
+
+  // A short bilingual test page through the configured printer, or through `printer` (the form's unsaved values).
+  'printer.test': method<Dto.PrinterTestDto>()({
+    role: 'manager',
+    input: z
+      .object({
+        printer: z
+          .object({
+            kind: z.enum(['none', 'network', 'system']),
+            host: z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9.:[\]_-]+$/, 'host name or IP address').optional(),
+            port: z.number().int().min(1).max(65_535).optional(),
+            paperWidth: z.union([z.literal(58), z.literal(80)]),
+            deviceName: z.string().max(200).optional(),
+          })
+          .strict()
+          .optional(),
+        openDrawer: z.boolean().default(false),
+      })
+      .strict(),
     audited: true,
   }),
 

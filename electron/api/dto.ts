@@ -209,3 +209,30 @@ export interface AuditDto {
   target: string | null;
   details: Record<string, unknown> | null;
 }
+
+/** payments.testConnection: the provider answered "no such order" to a made-up number. */
+export interface ProviderTestDto {
+  provider: 'wechat' | 'alipay';
+  /** Round trip of the probe query (monotonic clock). */
+  latencyMs: number;
+  /** The provider's answer: ORDER_NOT_EXIST (WeChat Pay) / TRADE_NOT_EXIST (Alipay). */
+  providerCode: string;
+  /** 'verified': the answer's signature checked out; 'unsigned': the provider did not sign it (WeChat error answers may not be). */
+  signature: 'verified' | 'unsigned';
+  /** Talking to the local protocol sandbox rather than the provider. */
+  sandbox: boolean;
+  /** Host name of the endpoint (no path, no credentials). */
+  host: string;
+  probeOutTradeNo: string;
+}
+
+/** printer.test: what was sent where. */
+export interface PrinterTestDto {
+  printer: 'network' | 'system';
+  /** host:port of a network printer. */
+  address: string | null;
+  /** Bytes handed to a network printer. */
+  bytes: number | null;
+  elapsedMs: number;
+  drawerKicked: boolean;
+}

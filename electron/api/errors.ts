@@ -52,11 +52,29 @@ export const ERROR_MESSAGES = {
   PAYMENT_NOT_FOUND: { zh: '未找到支付记录：{paymentId}', en: 'Payment not found: {paymentId}' },
   SANDBOX_ONLY: { zh: '仅在沙箱（演示）模式下可用', en: 'Only available in sandbox (demo) mode' },
   PROVIDER_NOT_CONFIGURED: { zh: '未配置支付渠道：{provider}', en: 'Payment provider not configured: {provider}' },
+  // payments.testConnection (the manager's "Test connection" button)
+  PROVIDER_CONFIG_INVALID: { zh: '{providerZh}配置无效：{reason}', en: 'The {provider} configuration is invalid: {reason}' },
+  PROVIDER_UNREACHABLE: { zh: '无法连接{providerZh}（{host}）：{reasonZh}', en: 'Cannot reach {provider} ({host}): {reason}' },
+  PROVIDER_TIMEOUT: { zh: '{providerZh}（{host}）没有在规定时间内应答，请检查网络', en: '{provider} ({host}) did not answer in time; check the network' },
+  PROVIDER_AUTH_FAILED: {
+    zh: '{providerZh}拒绝了本机的请求（{code}）：请检查商户号/应用 ID、证书序列号和商户私钥',
+    en: '{provider} refused our request ({code}): check the merchant or app id, the certificate serial and the private key',
+  },
+  PROVIDER_SIGNATURE_INVALID: {
+    zh: '{providerZh}的应答签名验证失败（{code}）：请检查平台公钥或平台证书',
+    en: 'The answer from {provider} failed signature verification ({code}): check the provider public key or platform certificates',
+  },
+  PROVIDER_UNEXPECTED_ANSWER: { zh: '{providerZh}返回了意外的应答（{code}）', en: '{provider} gave an unexpected answer ({code})' },
   REFUND_NOT_ALLOWED: { zh: '无法退款：{reason}', en: 'Cannot refund: {reason}' },
   REFUND_EXCEEDS_PAID: { zh: '退款金额超过可退金额 {refundable}', en: 'The refund is more than the {refundable} that can be refunded' },
   // printing
   PRINTER_UNREACHABLE: { zh: '无法连接打印机 {address}：{reasonZh}', en: 'Cannot reach the printer at {address}: {reason}' },
   PRINTER_TIMEOUT: { zh: '打印机 {address} 无响应（{phaseZh}超时 {timeoutMs} 毫秒）', en: 'The printer at {address} did not respond ({phase} timed out after {timeoutMs} ms)' },
+  PRINTER_NOT_CONFIGURED: { zh: '尚未设置小票打印机', en: 'No receipt printer is set up' },
+  PRINTER_SYSTEM_UNAVAILABLE: {
+    zh: '系统打印机只能在桌面版中使用；浏览器模式请设置网络打印机',
+    en: 'The system printer is only available in the desktop app; in the browser host set up a network printer',
+  },
   // configuration
   SETTING_INVALID: { zh: '设置无效：{key}', en: 'Invalid setting: {key}' },
   NO_STORE: { zh: '尚未配置门店和终端', en: 'No store and terminal are configured yet' },

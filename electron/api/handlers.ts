@@ -11,6 +11,7 @@ import { toOrderDto, toOrderSummaryDto, toPaymentDto, toRefundDto, toUserDto } f
 import type { SessionDto } from './dto';
 import { currentStatus, recordPrint } from './status';
 import { searchHistory } from './history';
+import { printTestPage, testProviderConnection } from './diagnostics';
 
 export interface HandlerContext {
   core: Core;
@@ -149,6 +150,7 @@ export const HANDLERS: Handlers = {
       openRefunds: (core.db.prepare("SELECT count(*) AS n FROM refunds WHERE state IN ('created', 'pending', 'unknown', 'abnormal')").get() as { n: number }).n,
     };
   },
+  'payments.testConnection': (ctx, input) => testProviderConnection(ctx.core, actorOf(ctx), input.provider),
   'secrets.set': (ctx, input) => {
     if (!ctx.core.vault) throw new TillError('SETTING_INVALID', { key: input.name });
     const session = sessionOf(ctx);
@@ -186,6 +188,8 @@ export const HANDLERS: Handlers = {
       throw error;
     }
   },
+
+  'printer.test': (ctx, input) => printTestPage(ctx.core, actorOf(ctx), input),
 
   'settings.get': ({ core }) => core.settings.all(),
   'settings.set': (ctx, input) => {
