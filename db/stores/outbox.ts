@@ -85,6 +85,14 @@ export function nextSuspectOrder(db: Database, nowIso: string): PendingOrder | u
     .get(nowIso) as PendingOrder | undefined;
 }
 
+/** When the earliest order that is waiting for its own turn becomes due (null: none is waiting). */
+export function nextOrderDueAt(db: Database): string | null {
+  const row = db
+    .prepare(`SELECT min(due) AS due FROM (SELECT max(next_attempt_at) AS due FROM outbox WHERE ${PENDING} GROUP BY aggregate_id) WHERE due IS NOT NULL`)
+    .get() as { due: string | null };
+  return row.due;
+}
+
 /** The cloud acknowledged the order at `version`: its pending rows up to that version are sent; a newer one stays. */
 export function markOrderSent(db: Database, aggregateId: string, version: number, nowIso: string): number {
   return db

@@ -184,6 +184,26 @@ export const API = {
     audited: true,
   }),
 
+  // background sync to the cloud (electron/sync): backlog, last success and error; dead letters; enrolment
+  'sync.status': method<Dto.SyncStatusDto>()({ role: 'cashier', input: none }),
+  'sync.deadLetters': method<Dto.DeadLetterDto[]>()({
+    role: 'manager',
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+  }),
+  // Puts an order's dead rows back in the queue (sent again at its current version).
+  'sync.retryDeadLetter': method<{ rows: number }>()({ role: 'manager', input: z.object({ orderId: ulid }).strict(), audited: true }),
+  // One-time code from the head office; the secret the cloud issues goes to the vault, never back out.
+  'sync.enrol': method<Dto.SyncEnrolmentDto>()({
+    role: 'owner',
+    input: z
+      .object({
+        cloudUrl: z.url({ protocol: /^https?$/ }).max(500),
+        code: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{8,32}$/, 'enrolment code: 8–32 letters and digits'),
+      })
+      .strict(),
+    audited: true,
+  }),
+
   // receipts
   'receipt.html': method<{ html: string }>()({
     role: 'cashier',

@@ -236,3 +236,53 @@ export interface PrinterTestDto {
   elapsedMs: number;
   drawerKicked: boolean;
 }
+
+/** A typed error as the sync worker last met it (bilingual; the code is stable). */
+export interface SyncErrorDto {
+  code: string;
+  message: { zh: string; en: string };
+  at: string;
+}
+
+/** sync.status and the 'sync.status' event: the backlog, the last success and the last error. */
+export interface SyncStatusDto {
+  /**
+   * off: no cloud URL set; not_enrolled: a URL but no credentials for it; paused: the cloud refused
+   * our credentials (revoked or clock off: re-enrol); backing_off: waiting after a failure;
+   * sending: a batch is in flight; idle: nothing to send.
+   */
+  state: 'off' | 'not_enrolled' | 'paused' | 'backing_off' | 'sending' | 'idle' | 'pending';
+  cloudUrl: string | null;
+  /** The cloud's id for this till (not a secret). */
+  terminalId: string | null;
+  /** Orders' outbox rows not yet acknowledged (nor dead). */
+  pending: number;
+  /** Orders in the dead-letter list. */
+  dead: number;
+  oldestPendingAt: string | null;
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  consecutiveFailures: number;
+  lastError: SyncErrorDto | null;
+}
+
+/** sync.deadLetters: an order the cloud will not take as it is (or that cannot be packaged). */
+export interface DeadLetterDto {
+  orderId: string;
+  orderNo: string | null;
+  version: number;
+  /** Outbox rows of this order in the list (one per synced version). */
+  rows: number;
+  attempts: number;
+  deadAt: string;
+  error: SyncErrorDto | null;
+}
+
+/** sync.enrol: who this till is now in the cloud (the secret stays in the vault). */
+export interface SyncEnrolmentDto {
+  cloudUrl: string;
+  terminalId: string;
+  storeCode: string;
+  terminalCode: string;
+}

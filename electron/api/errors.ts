@@ -75,6 +75,32 @@ export const ERROR_MESSAGES = {
     zh: '系统打印机只能在桌面版中使用；浏览器模式请设置网络打印机',
     en: 'The system printer is only available in the desktop app; in the browser host set up a network printer',
   },
+  // background sync (electron/sync/): the status bar's last error and the enrolment's answers
+  SYNC_OFF: { zh: '云同步未开启（未设置云端地址）', en: 'Cloud sync is off (no cloud URL is set)' },
+  SYNC_NOT_ENROLLED: { zh: '本机尚未在云端登记，请店主用一次性登记码登记', en: 'This till is not enrolled with the cloud yet; an owner enrols it with a one-time code' },
+  SYNC_NO_VAULT: { zh: '本机无法加密保存同步密钥，不能登记', en: 'This machine cannot keep the sync secret encrypted, so it cannot be enrolled' },
+  SYNC_UNREACHABLE: { zh: '无法连接云端（{host}）：{reason}', en: 'Cannot reach the cloud ({host}): {reason}' },
+  SYNC_TIMEOUT: { zh: '云端（{host}）没有在 {timeoutMs} 毫秒内应答', en: 'The cloud ({host}) did not answer within {timeoutMs} ms' },
+  SYNC_AUTH_REFUSED: {
+    zh: '云端拒绝了本机的凭据（HTTP {status}，{code}）：终端可能已被停用，请检查时钟或重新登记',
+    en: 'The cloud refused this till’s credentials (HTTP {status}, {code}): the terminal may have been revoked; check the clock or enrol again',
+  },
+  SYNC_THROTTLED: { zh: '云端繁忙（HTTP {status}），{retryAfterS} 秒后重试', en: 'The cloud is busy (HTTP {status}); retrying in {retryAfterS} s' },
+  SYNC_CLOUD_ERROR: { zh: '云端出错（HTTP {status}，{code}）：{reasonZh}', en: 'The cloud failed (HTTP {status}, {code}): {reason}' },
+  SYNC_CLOUD_REFUSED: { zh: '云端拒收请求（HTTP {status}，{code}）：{reasonZh}', en: 'The cloud refused the request (HTTP {status}, {code}): {reason}' },
+  SYNC_BAD_RESPONSE: { zh: '无法识别云端的应答：{reason}', en: 'The cloud’s answer could not be understood: {reason}' },
+  SYNC_ORDER_REJECTED: { zh: '云端拒收订单 {orderNo}（{code}）：{reasonZh}', en: 'The cloud rejected order {orderNo} ({code}): {reason}' },
+  SYNC_SNAPSHOT_INVALID: { zh: '订单 {orderNo} 无法生成同步数据：{reason}', en: 'Order {orderNo} cannot be packaged for sync: {reason}' },
+  SYNC_POISON: {
+    zh: '订单 {orderNo} 单独发送 {strikes} 次均失败（其他订单正常），已移入死信：{reasonZh}',
+    en: 'Order {orderNo} failed {strikes} times on its own while other orders went through; moved to the dead letters: {reason}',
+  },
+  SYNC_ENROL_REFUSED: { zh: '登记失败（HTTP {status}，{code}）：{reasonZh}', en: 'Enrolment failed (HTTP {status}, {code}): {reason}' },
+  SYNC_ENROL_STORE_MISMATCH: {
+    zh: '登记码属于门店 {cloudStore}，本机属于门店 {localStore}',
+    en: 'The enrolment code belongs to store {cloudStore}; this till belongs to store {localStore}',
+  },
+  SYNC_DEAD_LETTER_NOT_FOUND: { zh: '没有这笔待处理的死信：{orderId}', en: 'No dead letter for order {orderId}' },
   // configuration
   SETTING_INVALID: { zh: '设置无效：{key}', en: 'Invalid setting: {key}' },
   NO_STORE: { zh: '尚未配置门店和终端', en: 'No store and terminal are configured yet' },

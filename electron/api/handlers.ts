@@ -164,6 +164,37 @@ export const HANDLERS: Handlers = {
     return { ok: true };
   },
 
+  'sync.status': ({ core }) => core.sync.status(),
+  'sync.deadLetters': ({ core }, input) => core.sync.deadLetters(input.limit),
+  'sync.retryDeadLetter': (ctx, input) => {
+    const session = sessionOf(ctx);
+    const rows = ctx.core.db.transaction(() => {
+      const requeued = ctx.core.sync.retryDeadLetter(input.orderId);
+      appendAudit(ctx.core.db, { at: ctx.core.nowIso(), terminalId: session.terminalId, userId: session.userId, action: 'sync.dead_letter_retried', target: input.orderId, details: { rows: requeued } });
+      return requeued;
+    })();
+    return { rows };
+  },
+  'sync.enrol': async (ctx, input) => {
+    const session = sessionOf(ctx);
+    try {
+      const enrolment = await ctx.core.sync.enrol(input.cloudUrl, input.code);
+      // The audit names the cloud and the terminal id it issued; never the code's secret answer.
+      appendAudit(ctx.core.db, { at: ctx.core.nowIso(), terminalId: session.terminalId, userId: session.userId, action: 'sync.enrolled', target: enrolment.terminalId, details: { cloudUrl: enrolment.cloudUrl } });
+      return enrolment;
+    } catch (error) {
+      appendAudit(ctx.core.db, {
+        at: ctx.core.nowIso(),
+        terminalId: session.terminalId,
+        userId: session.userId,
+        action: 'sync.enrol_failed',
+        target: input.cloudUrl,
+        details: { code: error instanceof TillError ? error.code : 'INTERNAL' },
+      });
+      throw error;
+    }
+  },
+
   'receipt.html': async ({ core }, input) => ({
     html: await core.receipts.html(toOrderDto(core.orders.get(input.orderId)), input.language, {
       ...(input.paperWidth ? { paperWidth: input.paperWidth } : {}),

@@ -22,6 +22,7 @@ import { SecretVault, type SecretKeeper } from '../payments/secrets';
 import type { PaymentTiming } from '../payments/attempts/timing';
 import { configureProviders, type ConfigureResult } from '../payments/configure';
 import { ReceiptService } from '../printing/receiptService';
+import { SyncWorker } from '../sync/worker';
 
 export interface DemoPayer {
   pay(tender: 'wechat' | 'alipay', outTradeNo: string): { ok: boolean };
@@ -42,6 +43,8 @@ export interface CoreOptions {
   paymentTiming?: PaymentTiming;
   /** Do not resume unfinished payments at start (a test that drives them by hand). */
   paymentsManual?: boolean;
+  /** Background sync: `manual` builds the worker without its timers (tests drive it); fetch/random for tests. */
+  sync?: { manual?: boolean; fetch?: typeof fetch; random?: () => number; closeGraceMs?: number };
 }
 
 /**
@@ -62,6 +65,8 @@ export interface Core {
   receipts: ReceiptService;
   payments: PaymentEngine;
   refunds: RefundEngine;
+  /** Background sync to the cloud (electron/sync/worker.ts): off until a cloud URL is set and the till enrolled. */
+  sync: SyncWorker;
   vault: SecretVault | undefined;
   /** Rebuilds the live provider clients from settings + vault ('live' mode); a no-op in sandbox mode. */
   reconfigurePayments(): ConfigureResult;
@@ -75,7 +80,7 @@ export interface Core {
    */
   demoPayer: DemoPayer | undefined;
   attachDemoPayer(payer: DemoPayer | undefined): void;
-  /** Stops the payment drivers (they resume from the store on the next start) and closes the store. */
+  /** Stops the payment drivers and the sync worker (both resume from the store on the next start) and closes the store. */
   close(): Promise<void>;
 }
 
@@ -127,6 +132,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       onOrderChanged: (order) => events.emit('order.changed', { orderId: order.id, orderNo: order.order_no, state: order.state, version: order.version }),
     });
     const providers = new ProviderRegistry();
+    // When the till is enrolled, providers notify the cloud, which verifies and relays to this till.
+    // (Called only once the core runs, after syncWorker below exists.)
+    const notifyUrl = (provider: 'wechat' | 'alipay') => syncWorker.notifyUrl(provider);
     const log = (message: string) => (options.logger ?? (() => {}))({ level: 'warn', ref: 'payments', method: 'engine', message });
     const refunds = new RefundEngine({
       db,
@@ -135,6 +143,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       ...(options.paymentTiming ? { timing: options.paymentTiming } : {}),
       clock,
       onProgress: (progress) => events.emit('refund.progress', progress),
+      notifyUrl,
       log,
     });
     const payments = new PaymentEngine({
@@ -146,9 +155,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       clock,
       onProgress: (progress) => events.emit('payment.progress', progress),
       describe: (orderNo) => `${terminal.store.name} ${orderNo}`,
+      notifyUrl,
       log,
     });
     const vault = options.secretKeeper ? new SecretVault(db, options.secretKeeper, clock) : undefined;
+    const syncWorker: SyncWorker = new SyncWorker({
+      db,
+      settings,
+      vault,
+      identity: () => identity,
+      clock,
+      ...(options.sync?.random ? { random: options.sync.random } : {}),
+      ...(options.sync?.fetch ? { fetch: options.sync.fetch } : {}),
+      ...(options.sync?.closeGraceMs !== undefined ? { closeGraceMs: options.sync.closeGraceMs } : {}),
+      wake: { payment: (outTradeNo, claimedPaid) => payments.wake(outTradeNo, claimedPaid), refund: (outRefundNo) => refunds.wake(outRefundNo) },
+      onStatus: (status) => events.emit('sync.status', status),
+      log: (level, message) => {
+        if (level !== 'info') (options.logger ?? (() => {}))({ level, ref: 'sync', method: 'worker', message });
+      },
+    });
+    // A completed sale nudges the worker (never awaited: the sale has already committed).
+    const stopKicking = events.on('order.changed', () => syncWorker.kick());
     const core: Core = {
       db,
       settings,
@@ -165,6 +192,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       receipts: new ReceiptService(db, () => settings.get('printing.receiptPrinter'), clock, options.systemPrint),
       payments,
       refunds,
+      sync: syncWorker,
       vault,
       reconfigurePayments: () =>
         settings.get('payments.mode') === 'live'
@@ -179,7 +207,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       clock,
       nowIso,
       close: async () => {
-        await Promise.all([payments.stop(), refunds.stop()]);
+        stopKicking();
+        await Promise.all([payments.stop(), refunds.stop(), syncWorker.stop()]);
         db.close();
       },
     };
@@ -190,6 +219,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       payments.start();
       refunds.start();
     }
+    if (!options.sync?.manual) syncWorker.start();
     return core;
   } catch (error) {
     db.close();

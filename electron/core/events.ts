@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { PaymentProgress } from '../payments/attempts/engine';
 import type { RefundProgress } from '../payments/refunds/refundEngine';
+import type { SyncStatusDto } from '../api/dto';
 
 /**
  * Events flowing from the core to every screen (cashier window, customer display, manager).
@@ -11,7 +12,8 @@ export interface CoreEvents {
   'order.changed': { orderId: string; orderNo: string; state: string; version: number };
   'payment.progress': PaymentProgress;
   'refund.progress': RefundProgress;
-  'sync.status': { pending: number; lastSuccessAt: string | null; lastError: string | null };
+  /** The sync worker's backlog, last success and last error (bilingual), as sync.status returns it. */
+  'sync.status': Pick<SyncStatusDto, 'pending' | 'lastSuccessAt' | 'lastError'> & Partial<SyncStatusDto>;
   'printer.status': { printer: string; ok: boolean; message?: string };
 }
 

@@ -45,6 +45,19 @@ export const SETTINGS_SCHEMA = {
   'payments.wechat': providerSettingsSchema.nullable().default(null),
   /** Non-secret Alipay settings (appId, alipayPublicKey, gateway, sellerId, notifyUrl, or appPrivateKey as a file path). */
   'payments.alipay': providerSettingsSchema.nullable().default(null),
+  /** Background sync: the cloud's base URL (https://…); empty = sync off. Set by sync.enrol. */
+  'sync.cloudUrl': z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(500)]).default(''),
+  /** How often the worker looks at the outbox when it has nothing to do (a sale also nudges it). */
+  'sync.intervalMs': z.number().int().min(100).max(3_600_000).default(10_000),
+  /** How often relayed provider notifications are fetched from the cloud. */
+  'sync.eventsIntervalMs': z.number().int().min(100).max(3_600_000).default(5_000),
+  /** One request's time limit. */
+  'sync.requestTimeoutMs': z.number().int().min(100).max(600_000).default(30_000),
+  /** Orders per batch (the wire allows at most 500). */
+  'sync.maxBatchOrders': z.number().int().min(1).max(500).default(500),
+  /** Backoff after a failure: a random wait in [0, min(cap, base·2^(failures−1))] (full jitter). */
+  'sync.backoffBaseMs': z.number().int().min(1).max(3_600_000).default(1_000),
+  'sync.backoffCapMs': z.number().int().min(1).max(24 * 3_600_000).default(5 * 60_000),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;

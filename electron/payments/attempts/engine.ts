@@ -208,31 +208,42 @@ export class PaymentEngine {
       this.options.refunds().handleNotification(notification);
       return;
     }
-    const row = this.store.byOutTradeNo(notification.trade.outTradeNo);
+    this.wake(notification.trade.outTradeNo, notification.trade.status === 'success');
+  }
+
+  /**
+   * Wakes the attempt with this out_trade_no so it queries the provider now (a notification the
+   * cloud verified and relayed, electron/sync). `claimedPaid` is only a hint: it makes a closed
+   * merchant QR (or another final, unpaid attempt) re-check by query; nothing is ever settled on
+   * the claim itself. Returns whether an attempt was found.
+   */
+  wake(outTradeNo: string, claimedPaid: boolean): boolean {
+    const row = this.store.byOutTradeNo(outTradeNo);
     if (!row) {
-      this.options.log?.(`notification for unknown out_trade_no ${notification.trade.outTradeNo}`);
-      return;
+      this.options.log?.(`notification for unknown out_trade_no ${outTradeNo}`);
+      return false;
     }
     if (FINAL.has(row.state)) {
       // A success notified for an attempt we closed: re-check it (paid-after-close).
-      if (row.state === 'closed' && row.method === 'merchant_qr' && notification.trade.status === 'success') {
+      if (row.state === 'closed' && row.method === 'merchant_qr' && claimedPaid) {
         // Back to closing, in the store, so the re-check survives a restart: the driver confirms it by
         // query (asking again while the query fails or lags) and settles or closes it for good.
         const reopened = this.store.transition(row.id, ['closed'], 'closing', this.nowIso(), {
           next_check_at: new Date(this.clock() + this.timing.closeGraceMs).toISOString(),
         });
         if (reopened) this.drive(row.id);
-        return;
+        return true;
       }
-      if (row.state !== 'succeeded' && notification.trade.status === 'success') {
+      if (row.state !== 'succeeded' && claimedPaid) {
         const recheck: Promise<void> = this.recheckFinal(row.id)
           .catch((error: unknown) => this.options.log?.(`payment ${row.id} re-check failed: ${error instanceof Error ? error.message : String(error)}`))
           .finally(() => this.rechecks.delete(recheck));
         this.rechecks.add(recheck);
       }
-      return;
+      return true;
     }
     this.drive(row.id);
+    return true;
   }
 
   /** Starts the sweeper and resumes every unfinished attempt (after a restart). */

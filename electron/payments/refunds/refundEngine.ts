@@ -178,8 +178,14 @@ export class RefundEngine {
 
   handleNotification(notification: ProviderNotification): void {
     if (notification.kind !== 'refund') return;
-    const row = this.db.prepare('SELECT * FROM refunds WHERE out_refund_no = ?').get(notification.refund.outRefundNo) as RefundRow | undefined;
+    this.wake(notification.refund.outRefundNo);
+  }
+
+  /** Wakes an open refund so it queries the provider now (a relayed notification is only a hint). */
+  wake(outRefundNo: string): boolean {
+    const row = this.db.prepare('SELECT * FROM refunds WHERE out_refund_no = ?').get(outRefundNo) as RefundRow | undefined;
     if (row && OPEN.includes(row.state as RefundState)) this.drive(row.id);
+    return row !== undefined;
   }
 
   start(): void {
