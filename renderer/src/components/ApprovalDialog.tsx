@@ -30,12 +30,13 @@ export function ApprovalDialog({ reason, onApprove, onClose }: { reason: string;
       <p className="dialog-note">{reason}</p>
       <label className="field">
         <span>{t('login.user')}</span>
-        <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
+        <input data-testid="approval-user" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
       </label>
       <label className="field">
         <span>{t('login.pin')}</span>
         <input
           className="pin-field"
+          data-testid="approval-pin"
           type="password"
           inputMode="numeric"
           autoFocus
@@ -44,13 +45,14 @@ export function ApprovalDialog({ reason, onApprove, onClose }: { reason: string;
           onKeyDown={(e) => e.key === 'Enter' && void submit()}
         />
       </label>
-      {error && <p className="error-text" role="alert">{error}</p>}
+      {error && <p className="error-text" role="alert" data-testid="approval-error">{error}</p>}
       <PinPad
         onDigit={(d) => setPin((p) => (p + d).slice(0, 8))}
         onBackspace={() => setPin((p) => p.slice(0, -1))}
         onClear={() => setPin('')}
         onSubmit={() => void submit()}
         submitLabel={busy ? t('common.working') : t('approval.approve')}
+        compact
       />
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={onClose}>{t('common.cancel')} <kbd>Esc</kbd></button>

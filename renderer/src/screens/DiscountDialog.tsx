@@ -25,13 +25,14 @@ export function DiscountDialog({ title, onApply, onClose }: { title: string; onA
   return (
     <Dialog title={title} onClose={onClose}>
       <div className="segmented">
-        <button type="button" className={kind === 'percent' ? 'on' : ''} onClick={() => setKind('percent')}>{t('discount.percent')}</button>
-        <button type="button" className={kind === 'amount' ? 'on' : ''} onClick={() => setKind('amount')}>{t('discount.amount')}</button>
+        <button type="button" data-testid="discount-kind-percent" className={kind === 'percent' ? 'on' : ''} onClick={() => setKind('percent')}>{t('discount.percent')}</button>
+        <button type="button" data-testid="discount-kind-amount" className={kind === 'amount' ? 'on' : ''} onClick={() => setKind('amount')}>{t('discount.amount')}</button>
       </div>
       <label className="field">
         <span>{kind === 'percent' ? t('discount.percentLabel') : t('discount.amountLabel')}</span>
         <input
           autoFocus
+          data-testid="discount-value"
           inputMode="decimal"
           value={text}
           onChange={(e) => {
@@ -42,11 +43,11 @@ export function DiscountDialog({ title, onApply, onClose }: { title: string; onA
           placeholder={kind === 'percent' ? '10' : '5.00'}
         />
       </label>
-      {error && <p className="error-text">{error}</p>}
+      {error && <p className="error-text" data-testid="discount-error">{error}</p>}
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={() => onApply(null)}>{t('discount.remove')}</button>
         <button type="button" className="btn" onClick={onClose}>{t('common.cancel')} <kbd>Esc</kbd></button>
-        <button type="button" className="btn btn--primary" onClick={apply}>{t('common.apply')} <kbd>Enter</kbd></button>
+        <button type="button" className="btn btn--primary" data-testid="discount-apply" onClick={apply}>{t('common.apply')} <kbd>Enter</kbd></button>
       </div>
     </Dialog>
   );

@@ -78,34 +78,34 @@ export function Display() {
   };
 
   return (
-    <div className="display">
+    <div className="display" data-testid="display" data-mode={mode.kind}>
       <header className="display-head">
         <div className="display-brand">Till 收银台</div>
         <div className={`status-pill conn-${connection}`}><span className="dot" />{t(`status.conn.${connection}`)}</div>
         <LangSwitch />
       </header>
       {mode.kind === 'thanks' ? (
-        <main className="display-thanks">
+        <main className="display-thanks" data-testid="display-thanks">
           <div className="receipt-check big" aria-hidden="true">✓</div>
           <h1>{zh('display.thanks')}</h1>
           <h2>{en('display.thanks')}</h2>
-          {mode.totalFen !== null && <p className="display-paid">{zh('display.paid')} / {en('display.paid')} <strong className="num">{formatFen(mode.totalFen)}</strong></p>}
+          {mode.totalFen !== null && <p className="display-paid" data-testid="display-paid">{zh('display.paid')} / {en('display.paid')} <strong className="num">{formatFen(mode.totalFen)}</strong></p>}
           {mode.changeFen !== null && mode.changeFen > 0 && (
-            <p className="display-change">{zh('display.change')} / {en('display.change')} <strong className="num">{formatFen(mode.changeFen)}</strong></p>
+            <p className="display-change" data-testid="display-change">{zh('display.change')} / {en('display.change')} <strong className="num">{formatFen(mode.changeFen)}</strong></p>
           )}
         </main>
       ) : mode.kind === 'qr' ? (
         <main className="display-qr">
           <div className={`qr-frame qr-frame--${mode.tender}`}>
             <div className="qr-provider">{zh(`tender.${mode.tender}`)} · {en(`tender.${mode.tender}`)}</div>
-            <QrCode value={mode.codeUrl} size={360} label={t('pay.qrLabel')} />
+            <QrCode value={mode.codeUrl} size={360} label={t('pay.qrLabel')} testId="display-qr" />
           </div>
           <div className="display-qr-side">
             <p className="display-label">{zh('display.toPay')}<br /><span>{en('display.toPay')}</span></p>
-            <div className="display-amount num">{formatFen(mode.amountFen)}</div>
+            <div className="display-amount num" data-testid="display-amount">{formatFen(mode.amountFen)}</div>
             <p className="display-label">{zh(`display.scanWith.${mode.tender}`)}<br /><span>{en(`display.scanWith.${mode.tender}`)}</span></p>
             {canSimulate && (
-              <button type="button" className="btn btn--big btn--sandbox" disabled={simState === 'sending' || simState === 'sent'} onClick={() => void simulatePay()}>
+              <button type="button" className="btn btn--big btn--sandbox" data-testid="display-simulate" disabled={simState === 'sending' || simState === 'sent'} onClick={() => void simulatePay()}>
                 {t('display.simulate')}
                 {simState === 'sent' && ` ✓`}
               </button>
@@ -124,7 +124,7 @@ export function Display() {
             <>
               <ol className="display-lines">
                 {cart.lines.map((line) => (
-                  <li key={line.lineId}>
+                  <li key={line.lineId} data-testid="display-line">
                     <span className="display-line-name">
                       {line.name}
                       {line.nameEn && <small>{line.nameEn}</small>}
@@ -143,7 +143,7 @@ export function Display() {
                 )}
                 <div className="display-total">
                   <span>{zh('totals.total')} <small>{en('totals.total')}</small></span>
-                  <span className="num">{formatFen(cart.totals.totalFen)}</span>
+                  <span className="num" data-testid="display-total">{formatFen(cart.totals.totalFen)}</span>
                 </div>
               </div>
             </>

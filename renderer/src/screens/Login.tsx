@@ -51,6 +51,7 @@ export function Login() {
     <main className="login">
       <form
         className="login-card"
+        data-testid="login-form"
         onSubmit={(e) => {
           e.preventDefault();
           void submit();
@@ -62,6 +63,7 @@ export function Login() {
           <span>{t('login.user')}</span>
           <input
             ref={userRef}
+            data-testid="login-user"
             value={username}
             autoComplete="username"
             autoCapitalize="off"
@@ -78,6 +80,7 @@ export function Login() {
           <span>{t('login.pin')}</span>
           <input
             ref={pinRef}
+            data-testid="login-pin"
             className="pin-field"
             type="password"
             inputMode="numeric"
@@ -92,7 +95,7 @@ export function Login() {
           ))}
         </div>
         {error && (
-          <p className="error-text" role="alert">
+          <p className="error-text" role="alert" data-testid="login-error">
             {error}
           </p>
         )}

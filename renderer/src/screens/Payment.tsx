@@ -214,29 +214,29 @@ export function Payment({ order: initialOrder, mode, onPaid, onVoided }: {
   const paidSoFar = order.totalFen - order.dueFen;
 
   return (
-    <div className="pay">
+    <div className="pay" data-testid="pay" data-view={view}>
       <header className="pay-head">
         <div>
-          <div className="pay-order">{t('pay.order', { no: order.orderNo })}</div>
+          <div className="pay-order" data-testid="pay-order" data-order-no={order.orderNo}>{t('pay.order', { no: order.orderNo })}</div>
           <div className="pay-due-label">{paidSoFar > 0 ? t('pay.remaining') : t('pay.due')}</div>
-          <div className="pay-due num">{formatFen(due)}</div>
+          <div className="pay-due num" data-testid="pay-due">{formatFen(due)}</div>
           {paidSoFar > 0 && <div className="pay-paid">{t('pay.paidSoFar', { amount: formatFen(paidSoFar), total: formatFen(order.totalFen) })}</div>}
         </div>
         <div className="pay-head-actions">
           {!live && view !== 'pick' && (
-            <button type="button" className="btn" onClick={() => { setView('pick'); setError(null); setStage(null); setPayment(null); }}>
+            <button type="button" className="btn" data-testid="pay-other-tender" onClick={() => { setView('pick'); setError(null); setStage(null); setPayment(null); }}>
               {t('pay.otherTender')} <kbd>Esc</kbd>
             </button>
           )}
           {!live && paidSoFar === 0 && (
-            <button type="button" className="btn btn--danger-outline" onClick={() => setVoiding(true)}>
+            <button type="button" className="btn btn--danger-outline" data-testid="pay-void" onClick={() => setVoiding(true)}>
               {t('pay.void')}
             </button>
           )}
         </div>
       </header>
 
-      {error && <div className="notice notice--error" role="alert">{error}</div>}
+      {error && <div className="notice notice--error" role="alert" data-testid="pay-error">{error}</div>}
 
       {view === 'pick' && <TenderPicker split={paidSoFar > 0} onPick={(m) => {
         setError(null);
@@ -249,24 +249,27 @@ export function Payment({ order: initialOrder, mode, onPaid, onVoided }: {
           <div className={`qr-frame qr-frame--${provider}`}>
             <div className="qr-provider">{t(`tender.${provider}`)}</div>
             {payment?.codeUrl && stage !== 'closed' && stage !== 'failed' ? (
-              <QrCode value={payment.codeUrl} size={300} label={t('pay.qrLabel')} />
+              <QrCode value={payment.codeUrl} size={300} label={t('pay.qrLabel')} testId="pay-qr" />
             ) : (
               <div className="qr-placeholder">{stage === 'creating' ? t('pay.creatingQr') : '—'}</div>
             )}
-            {payment && <div className="qr-amount num">{formatFen(payment.amountFen)}</div>}
+            {payment && <div className="qr-amount num" data-testid="qr-amount">{formatFen(payment.amountFen)}</div>}
           </div>
-          <PaymentStatus stage={stage} failure={failure} expiresAt={payment?.expiresAt ?? null} />
-          <div className="pay-actions">
-            {live && (
-              <button type="button" className="btn btn--big btn--danger-outline" disabled={busy} onClick={() => void cancelPayment()}>
-                {t('pay.cancelPayment')} <kbd>Esc</kbd>
-              </button>
-            )}
-            {!live && stage && stage !== 'paid' && (
-              <button type="button" className="btn btn--big btn--primary" onClick={() => void startQr(provider)}>
-                {t('pay.retry')} <kbd>Enter</kbd>
-              </button>
-            )}
+          {/* Status and actions beside the QR, so the cancel button stays on a 768-pixel-high screen. */}
+          <div className="pay-qr-side" style={{ display: 'flex', flexDirection: 'column', alignItems: 'stretch', gap: 14 }}>
+            <PaymentStatus stage={stage} failure={failure} expiresAt={payment?.expiresAt ?? null} />
+            <div className="pay-actions">
+              {live && (
+                <button type="button" className="btn btn--big btn--danger-outline" data-testid="pay-cancel" disabled={busy} onClick={() => void cancelPayment()}>
+                  {t('pay.cancelPayment')} <kbd>Esc</kbd>
+                </button>
+              )}
+              {!live && stage && stage !== 'paid' && (
+                <button type="button" className="btn btn--big btn--primary" data-testid="pay-retry" onClick={() => void startQr(provider)}>
+                  {t('pay.retry')} <kbd>Enter</kbd>
+                </button>
+              )}
+            </div>
           </div>
           <EscEnter onEsc={live ? () => void cancelPayment() : () => setView('pick')} onEnter={!live && stage && stage !== 'paid' ? () => void startQr(provider) : undefined} />
         </div>
@@ -278,7 +281,7 @@ export function Payment({ order: initialOrder, mode, onPaid, onVoided }: {
           <PaymentStatus stage={stage} failure={failure} expiresAt={null} />
           {live && (
             <div className="pay-actions">
-              <button type="button" className="btn btn--big btn--danger-outline" disabled={busy} onClick={() => void cancelPayment()}>
+              <button type="button" className="btn btn--big btn--danger-outline" data-testid="pay-cancel" disabled={busy} onClick={() => void cancelPayment()}>
                 {t('pay.cancelPayment')}
               </button>
             </div>
@@ -357,7 +360,7 @@ function TenderPicker({ onPick, split }: { onPick: (mode: TenderMode) => void; s
       <p className="pay-prompt">{t('pay.chooseTender')}</p>
       <div className="tenders tenders--wide">
         {options.map(({ mode, key }) => (
-          <button key={mode} type="button" className={`tender tender--${mode}`} onClick={() => onPick(mode)}>
+          <button key={mode} type="button" className={`tender tender--${mode}`} data-testid={`pick-${mode}`} onClick={() => onPick(mode)}>
             <span className="tender-label">{t(`tender.${mode}`)}</span>
             <kbd>{key}</kbd>
           </button>
@@ -378,7 +381,7 @@ function PaymentStatus({ stage, failure, expiresAt }: { stage: PaymentStage | nu
   const remaining = expiresAt ? Math.max(0, Math.floor((Date.parse(expiresAt) - now) / 1000)) : null;
   const tone = stage === 'paid' ? 'ok' : stage === 'failed' || stage === 'needs_attention' ? 'bad' : stage === 'closed' || stage === 'reversed' ? 'muted' : 'busy';
   return (
-    <div className={`pay-status pay-status--${tone}`} role="status" aria-live="polite">
+    <div className={`pay-status pay-status--${tone}`} data-testid="pay-status" data-stage={stage} role="status" aria-live="polite">
       <div className="pay-status-line">
         {tone === 'busy' && <span className="spinner" />}
         <strong>{t(`stage.${stage}`)}</strong>
@@ -410,6 +413,7 @@ function CustomerCode({ onCode, disabled }: { onCode: (code: string) => void; di
       <input
         ref={ref}
         className="code-input num"
+        data-testid="code-input"
         inputMode="numeric"
         value={code}
         disabled={disabled}
@@ -462,33 +466,37 @@ function CashTender({ dueFen, busy, split, onPay, onBack }: {
   };
   return (
     <div className="pay-body cash">
-      {split && (
+      {/* Split: the cash part and the cash handed over side by side (fits a 768-pixel-high screen). */}
+      <div style={split ? { display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)', gap: 14, alignItems: 'start' } : { display: 'contents' }}>
+        {split && (
+          <label className="field field--big">
+            <span>{t('pay.cashPart')}</span>
+            <input data-testid="cash-part" inputMode="decimal" value={partText} onChange={(e) => setPartText(e.target.value)} />
+            <small className="hint">{partValid ? t('pay.splitRest', { amount: formatFen(dueFen - cashDue) }) : t('pay.splitInvalid')}</small>
+          </label>
+        )}
         <label className="field field--big">
-          <span>{t('pay.cashPart')}</span>
-          <input inputMode="decimal" value={partText} onChange={(e) => setPartText(e.target.value)} />
-          <small className="hint">{partValid ? t('pay.splitRest', { amount: formatFen(dueFen - cashDue) }) : t('pay.splitInvalid')}</small>
+          <span>{t('pay.tendered')}</span>
+          <input
+            ref={ref}
+            data-testid="cash-tendered"
+            className="num"
+            inputMode="decimal"
+            value={text}
+            placeholder={formatFen(cashDue)}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                submit(text ? tendered : cashDue);
+              } else if (e.key === 'Escape') {
+                e.preventDefault();
+                onBack();
+              }
+            }}
+          />
         </label>
-      )}
-      <label className="field field--big">
-        <span>{t('pay.tendered')}</span>
-        <input
-          ref={ref}
-          className="num"
-          inputMode="decimal"
-          value={text}
-          placeholder={formatFen(cashDue)}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              submit(text ? tendered : cashDue);
-            } else if (e.key === 'Escape') {
-              e.preventDefault();
-              onBack();
-            }
-          }}
-        />
-      </label>
+      </div>
       <div className="quick">
         {quickAmounts(cashDue).map((v) => (
           <button key={v} type="button" className="btn btn--quick" disabled={busy || !partValid} onClick={() => submit(v)}>
@@ -498,12 +506,12 @@ function CashTender({ dueFen, busy, split, onPay, onBack }: {
       </div>
       <div className="change">
         <span>{t('pay.change')}</span>
-        <span className="num">{change === null ? '—' : formatFen(change)}</span>
+        <span className="num" data-testid="cash-change">{change === null ? '—' : formatFen(change)}</span>
       </div>
       {tendered !== null && tendered < cashDue && <p className="error-text">{t('pay.notEnough')}</p>}
       <div className="pay-actions">
         <button type="button" className="btn btn--big" onClick={onBack}>{t('pay.otherTender')} <kbd>Esc</kbd></button>
-        <button type="button" className="btn btn--big btn--primary" disabled={busy || !partValid || (tendered !== null && tendered < cashDue)} onClick={() => submit(text ? tendered : cashDue)}>
+        <button type="button" className="btn btn--big btn--primary" data-testid="cash-submit" disabled={busy || !partValid || (tendered !== null && tendered < cashDue)} onClick={() => submit(text ? tendered : cashDue)}>
           {split ? t('pay.takeCashThenQr') : t('pay.takeCash')} <kbd>Enter</kbd>
         </button>
       </div>

@@ -49,6 +49,8 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
   const scanRef = useRef<HTMLInputElement>(null);
   const resultsRef = useRef<HTMLDivElement>(null);
   const searchSeq = useRef(0);
+  // The query the shown results answer: Enter never picks results of another (older) query.
+  const resultsFor = useRef('');
   const detector = useScanDetector();
 
   const focusScan = useCallback(() => {
@@ -96,6 +98,9 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
   useEffect(() => {
     const q = query.trim();
     if (!q) {
+      // Also drop an answer still in flight for the text just cleared (e.g. by a scan).
+      searchSeq.current += 1;
+      resultsFor.current = '';
       setResults([]);
       return;
     }
@@ -104,6 +109,7 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
       api['catalog.search']({ query: q, limit: 100 }).then(
         (found) => {
           if (seq !== searchSeq.current) return;
+          resultsFor.current = q;
           setResults(found);
           setHighlight(0);
         },
@@ -204,7 +210,9 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
         scan(code);
         return;
       }
-      const picked = results[highlight];
+      // Results of an older query (the search lags the typing) must not be added for this one:
+      // a scanner burst the timing missed would otherwise ring up the previous search's product.
+      const picked = resultsFor.current === query.trim() ? results[highlight] : undefined;
       if (picked) addProduct(picked);
       else if (/^\d{4,}$/.test(query.trim())) {
         // A barcode keyed by hand.
@@ -273,6 +281,7 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
           <span className="scan-icon" aria-hidden="true">⌕</span>
           <input
             ref={scanRef}
+            data-testid="scan-input"
             className="scan-input"
             value={query}
             placeholder={t('sell.scanPlaceholder')}
@@ -288,13 +297,13 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
           {busy && <span className="spinner" aria-label={t('common.working')} />}
         </div>
         {notice && (
-          <div className={`notice notice--${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
+          <div className={`notice notice--${notice.kind}`} data-testid="sell-notice" data-kind={notice.kind} role={notice.kind === 'error' ? 'alert' : 'status'}>
             {notice.text}
             <button type="button" className="notice-close" onClick={() => setNotice(null)} aria-label={t('common.close')}>×</button>
           </div>
         )}
         {query.trim() && (
-          <div className="results" ref={resultsRef} role="listbox" aria-label={t('sell.results')}>
+          <div className="results" data-testid="search-results" ref={resultsRef} role="listbox" aria-label={t('sell.results')}>
             {results.length === 0 ? (
               <div className="results-empty">{t('sell.noResults', { query: query.trim() })}</div>
             ) : (
@@ -305,6 +314,8 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
                     <div
                       key={p.id}
                       role="option"
+                      data-testid="search-result"
+                      data-sku={p.sku}
                       aria-selected={item.index === highlight}
                       className={`result${item.index === highlight ? ' result--on' : ''}`}
                       style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
@@ -340,10 +351,12 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
               <small>{t('sell.emptyHint')}</small>
             </div>
           ) : (
-            <ol className="cart-lines">
+            <ol className="cart-lines" data-testid="cart-lines">
               {cart.lines.map((line, index) => (
                 <li
                   key={line.lineId}
+                  data-testid="cart-line"
+                  data-sku={line.sku}
                   className={`cart-line${line.lineId === selected ? ' cart-line--on' : ''}`}
                   onClick={() => setSelected(line.lineId)}
                 >
@@ -394,12 +407,12 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
                       </>
                     )}
                   </div>
-                  <div className="line-amount num">
+                  <div className="line-amount num" data-testid="line-amount">
                     {line.priced.netFen !== line.priced.originalFen && <s>{formatFen(line.priced.originalFen)}</s>}
                     <strong>{formatFen(line.priced.originalFen - line.priced.lineDiscountFen)}</strong>
                   </div>
                   <div className="line-actions">
-                    <button type="button" className="icon-btn" title={t('sell.lineDiscountAction')} onClick={() => setModal({ kind: 'lineDiscount', line })}>%</button>
+                    <button type="button" className="icon-btn" data-testid="line-discount" title={t('sell.lineDiscountAction')} onClick={() => setModal({ kind: 'lineDiscount', line })}>%</button>
                     <button type="button" className="icon-btn icon-btn--danger" title={t('sell.remove')} aria-label={t('sell.remove')} onClick={() => removeLine(line)}>×</button>
                   </div>
                 </li>
@@ -421,22 +434,22 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
         <div className="totals">
           <div className="totals-row"><span>{t('totals.subtotal')}</span><span className="num">{formatFen(totals?.subtotalFen ?? 0)}</span></div>
           {!!totals?.lineDiscountFen && <div className="totals-row minus"><span>{t('totals.lineDiscount')}</span><span className="num">{formatFen(-totals.lineDiscountFen)}</span></div>}
-          {!!totals?.orderDiscountFen && <div className="totals-row minus"><span>{t('totals.orderDiscount')}</span><span className="num">{formatFen(-totals.orderDiscountFen)}</span></div>}
+          {!!totals?.orderDiscountFen && <div className="totals-row minus" data-testid="order-discount-row"><span>{t('totals.orderDiscount')}</span><span className="num">{formatFen(-totals.orderDiscountFen)}</span></div>}
           {!!totals?.couponFen && <div className="totals-row minus"><span>{t('totals.coupon')}</span><span className="num">{formatFen(-totals.couponFen)}</span></div>}
           {!!totals?.roundingFen && <div className="totals-row minus"><span>{t('totals.rounding')}</span><span className="num">{formatFen(-totals.roundingFen)}</span></div>}
           <div className="totals-total">
             <span>{t('totals.total')}</span>
-            <span className="num">{formatFen(totals?.totalFen ?? 0)}</span>
+            <span className="num" data-testid="cart-total">{formatFen(totals?.totalFen ?? 0)}</span>
           </div>
           <div className="totals-meta">
             <span>{t('totals.items', { count: cart?.itemCount ?? 0 })}</span>
             <span>{t('totals.taxIncluded', { tax: formatFen(totals?.taxFen ?? 0) })}</span>
           </div>
-          {cart?.needsApproval && <div className="totals-warn">{t('totals.needsApproval', { cap: formatFen(cart.discountCapFen) })}</div>}
-          {cart?.approvedBy && !cart.needsApproval && <div className="totals-ok">{t('totals.approved')}</div>}
+          {cart?.needsApproval && <div className="totals-warn" data-testid="needs-approval">{t('totals.needsApproval', { cap: formatFen(cart.discountCapFen) })}</div>}
+          {cart?.approvedBy && !cart.needsApproval && <div className="totals-ok" data-testid="approved">{t('totals.approved')}</div>}
         </div>
         <div className="adjust">
-          <button type="button" className="btn btn--tile" disabled={empty} onClick={() => setModal({ kind: 'orderDiscount' })}>
+          <button type="button" className="btn btn--tile" data-testid="order-discount" disabled={empty} onClick={() => setModal({ kind: 'orderDiscount' })}>
             {t('sell.orderDiscount')} <kbd>F7</kbd>
           </button>
           <button type="button" className="btn btn--tile" disabled={empty} onClick={() => setModal({ kind: 'coupon' })}>
@@ -445,7 +458,7 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
         </div>
         <div className="tenders">
           {TENDERS.map(({ mode, key }) => (
-            <button key={mode} type="button" className={`tender tender--${mode}`} disabled={empty || busy} onClick={() => void tender(mode)}>
+            <button key={mode} type="button" className={`tender tender--${mode}`} data-testid={`tender-${mode}`} disabled={empty || busy} onClick={() => void tender(mode)}>
               <span className="tender-label">{t(`tender.${mode}`)}</span>
               <kbd>{key}</kbd>
             </button>
