@@ -87,6 +87,14 @@ export function Login() {
             autoComplete="current-password"
             value={pin}
             onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+            onKeyDown={(e) => {
+              // The form has no submit button (the PIN pad's keys are plain buttons), so the
+              // browser's implicit submission never fires: Enter signs in here.
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                void submit();
+              }
+            }}
           />
         </label>
         <div className="pin-dots" aria-hidden="true">
