@@ -50,6 +50,8 @@ table.items { width: 100%; border-collapse: collapse; }
 table.items th { font-weight: normal; text-align: right; border-bottom: 1px dashed #000; }
 table.items th:first-child, table.items td.name { text-align: left; }
 table.items td { vertical-align: top; text-align: right; white-space: nowrap; }
+/* A gap between the number columns, or '1.234kg' runs into '¥7.98/kg'. */
+table.items th + th, table.items td + td { padding-left: 1.5mm; }
 table.items td.name { white-space: normal; overflow-wrap: anywhere; }
 table.items tr.detail td { font-size: 0.9em; }
 .total { font-size: 1.5em; font-weight: bold; }
