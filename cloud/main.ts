@@ -62,6 +62,13 @@ async function main(): Promise<void> {
     logger: { level: env.CLOUD_LOG_LEVEL ?? 'info' },
   });
   app.addHook('onClose', async () => db.close());
+  let closing = false;
+  // While shutting down, answers in flight go out with `Connection: close`, so keep-alive clients
+  // do not hold the server open after their last request.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 
   const host = env.CLOUD_HOST ?? '127.0.0.1';
   const port = Number(env.CLOUD_PORT ?? 4480);
@@ -72,10 +79,11 @@ async function main(): Promise<void> {
   console.log(`cloud listening on http://${shownHost}:${actualPort} (database: ${url ? 'PostgreSQL' : `PGlite ${inMemory ? 'in memory' : join(keyDir!, 'pglite')}`})`);
   if (generatedToken) console.log(`admin token (generated${keyDir ? `, kept in ${join(keyDir, 'admin.token')}` : ''}): ${adminToken}`);
 
-  let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
+    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+    idle.unref();
     app.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     const force = setTimeout(() => {
       console.error('shutdown took too long; exiting');
