@@ -4,7 +4,7 @@
  *
  *   lock      pg_advisory_xact_lock on (store, terminal code): one terminal's batches are serialised
  *             (retries that overlap, two instances), so versions and gaps are decided on settled data
- *   orders    INSERT … SELECT FROM jsonb_to_recordset(one JSON parameter) ON CONFLICT (id) DO UPDATE
+ *   orders    INSERT … SELECT FROM json_to_recordset(one JSON parameter) ON CONFLICT (id) DO UPDATE
  *             … WHERE stored version < new version AND same store/terminal, RETURNING what was written,
  *             joined with the rows as they were before the statement → accepted/duplicate/stale
  *   children  one DELETE (three CTEs) of the replaced orders' lines, payments and refunds, then one
@@ -122,7 +122,7 @@ const ORDER_UPDATES = ORDER_FIELDS.split(',')
   .join(', ');
 
 const UPSERT_ORDERS = `
-WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${ORDER_COLUMNS})),
+WITH input AS (SELECT * FROM json_to_recordset($1::json) AS x(${ORDER_COLUMNS})),
 before AS (SELECT o.id, o.version, o.store_id, o.terminal_code FROM orders o JOIN input i ON i.id = o.id),
 written AS (
   INSERT INTO orders (id, store_id, terminal_code, terminal_id, ${ORDER_FIELDS}, first_received_at, stored_at)
@@ -148,36 +148,42 @@ const INSERT_CHILDREN = `
 WITH l AS (
   INSERT INTO order_lines (order_id, line_no, product_id, sku, barcode, name, unit, sold_by, quantity, unit_price_fen, price_overridden,
     original_fen, line_discount_fen, order_discount_fen, coupon_fen, rounding_fen, net_fen, tax_rate_bp, tax_fen, refunded_quantity)
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(order_id text, line_no integer, product_id bigint, sku text, barcode text, name text,
+  SELECT * FROM json_to_recordset($1::json) AS x(order_id text, line_no integer, product_id bigint, sku text, barcode text, name text,
     unit text, sold_by text, quantity bigint, unit_price_fen bigint, price_overridden boolean, original_fen bigint, line_discount_fen bigint,
     order_discount_fen bigint, coupon_fen bigint, rounding_fen bigint, net_fen bigint, tax_rate_bp integer, tax_fen bigint, refunded_quantity bigint)
 ),
 p AS (
   INSERT INTO order_payments (order_id, id, tender, method, out_trade_no, amount_fen, tendered_fen, change_fen, state, provider_trade_no, created_at, succeeded_at)
-  SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(order_id text, id text, tender text, method text, out_trade_no text, amount_fen bigint,
+  SELECT * FROM json_to_recordset($2::json) AS x(order_id text, id text, tender text, method text, out_trade_no text, amount_fen bigint,
     tendered_fen bigint, change_fen bigint, state text, provider_trade_no text, created_at timestamptz, succeeded_at timestamptz)
 )
 INSERT INTO order_refunds (order_id, id, payment_id, out_refund_no, amount_fen, reason, state, automatic, provider_refund_id, created_at, succeeded_at)
-SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(order_id text, id text, payment_id text, out_refund_no text, amount_fen bigint, reason text,
+SELECT * FROM json_to_recordset($3::json) AS x(order_id text, id text, payment_id text, out_refund_no text, amount_fen bigint, reason text,
   state text, automatic boolean, provider_refund_id text, created_at timestamptz, succeeded_at timestamptz)`;
 
+/**
+ * Gaps. $3: the days touched (JSON array), $5: (business_date, seq) of the orders written now.
+ * Filled: the open gaps those orders close (primary-key lookups). Opened: per day touched, the seqs
+ * 1..max that are neither stored nor already recorded — computed with EXCEPT (hash set operations),
+ * so the cost is linear in that terminal's orders of those days whatever the planner's statistics.
+ */
 const UPDATE_GAPS = `
-WITH days AS (SELECT DISTINCT d::date AS business_date FROM jsonb_array_elements_text($3::jsonb) AS d),
-filled AS (
+WITH filled AS (
   UPDATE sync_gaps g SET filled_at = $4
-  WHERE g.store_id = $1 AND g.terminal_code = $2 AND g.filled_at IS NULL AND g.business_date IN (SELECT business_date FROM days)
-    AND EXISTS (SELECT 1 FROM orders o WHERE o.store_id = $1 AND o.terminal_code = $2 AND o.business_date = g.business_date AND o.seq = g.seq)
+  FROM json_to_recordset($5::json) AS x(business_date date, seq integer)
+  WHERE g.store_id = $1 AND g.terminal_code = $2 AND g.business_date = x.business_date AND g.seq = x.seq AND g.filled_at IS NULL
   RETURNING 1
 ),
-stats AS (
-  SELECT o.business_date, max(o.seq) AS top, count(DISTINCT o.seq) AS n FROM orders o
-  WHERE o.store_id = $1 AND o.terminal_code = $2 AND o.business_date IN (SELECT business_date FROM days)
-  GROUP BY o.business_date
+day_orders AS (
+  SELECT o.business_date, o.seq FROM orders o
+  WHERE o.store_id = $1 AND o.terminal_code = $2 AND o.business_date = ANY (ARRAY(SELECT json_array_elements_text($3::json)::date))
 ),
+stats AS (SELECT business_date, max(seq) AS top, count(DISTINCT seq) AS n FROM day_orders GROUP BY business_date),
 missing AS (
-  SELECT s.business_date, g.seq FROM stats s CROSS JOIN LATERAL generate_series(1, s.top) AS g(seq)
-  WHERE s.n < s.top
-    AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.store_id = $1 AND o.terminal_code = $2 AND o.business_date = s.business_date AND o.seq = g.seq)
+  SELECT s.business_date, g.seq FROM stats s CROSS JOIN LATERAL generate_series(1, s.top) AS g(seq) WHERE s.n < s.top
+  EXCEPT SELECT business_date, seq FROM day_orders
+  EXCEPT SELECT g.business_date, g.seq FROM sync_gaps g
+    WHERE g.store_id = $1 AND g.terminal_code = $2 AND g.business_date = ANY (ARRAY(SELECT json_array_elements_text($3::json)::date))
 ),
 opened AS (
   INSERT INTO sync_gaps (store_id, terminal_code, business_date, seq, detected_at)
@@ -358,7 +364,8 @@ export async function ingestBatch(db: CloudDatabase, terminal: IngestTerminal, r
         await tx.query(INSERT_CHILDREN, [JSON.stringify(children.lines), JSON.stringify(children.payments), JSON.stringify(children.refunds)]);
         rowsWritten = written.length + children.rowCount;
         const days = [...new Set(written.map((o) => o.businessDate))];
-        const gapRows = await tx.query<{ filled: unknown; opened: unknown }>(UPDATE_GAPS, [terminal.storeId, terminal.code, JSON.stringify(days), now]);
+        const arrived = JSON.stringify(written.map((o) => ({ business_date: o.businessDate, seq: o.seq })));
+        const gapRows = await tx.query<{ filled: unknown; opened: unknown }>(UPDATE_GAPS, [terminal.storeId, terminal.code, JSON.stringify(days), now, arrived]);
         gapsFilled = toInt(gapRows[0]?.filled);
         gapsOpened = toInt(gapRows[0]?.opened);
       }

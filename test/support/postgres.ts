@@ -91,7 +91,12 @@ process.once('exit', () => {
   for (const stop of running) stop();
 });
 
-export async function startPostgres(): Promise<TestPostgres> {
+export interface StartPostgresOptions {
+  /** Extra server settings (-c name=value), e.g. a bigger shared_buffers for a bench. */
+  settings?: Record<string, string>;
+}
+
+export async function startPostgres(startOptions: StartPostgresOptions = {}): Promise<TestPostgres> {
   const bin = findPostgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'till-pg-'));
   const data = join(dir, 'data');
@@ -111,6 +116,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     '-c shared_buffers=32MB',
     '-c max_connections=60',
     '-c log_min_messages=warning',
+    ...Object.entries(startOptions.settings ?? {}).map(([name, value]) => `-c ${name}=${value}`),
   ].join(' ');
   run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start']);
   const stopNow = () => {
