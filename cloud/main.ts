@@ -76,8 +76,9 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  console.log(`cloud listening on http://${shownHost}:${actualPort} (database: ${url ? 'PostgreSQL' : `PGlite ${inMemory ? 'in memory' : join(keyDir!, 'pglite')}`})`);
+  // The token first: `cloud listening` is the ready signal a supervisor (or a test) waits for.
   if (generatedToken) console.log(`admin token (generated${keyDir ? `, kept in ${join(keyDir, 'admin.token')}` : ''}): ${adminToken}`);
+  console.log(`cloud listening on http://${shownHost}:${actualPort} (database: ${url ? 'PostgreSQL' : `PGlite ${inMemory ? 'in memory' : join(keyDir!, 'pglite')}`})`);
 
   const shutdown = (signal: string) => {
     if (closing) return;
