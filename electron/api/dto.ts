@@ -148,7 +148,7 @@ export interface StatusDto {
   at: string;
   providers: { wechat: ProviderHealthDto; alipay: ProviderHealthDto };
   printer: { kind: 'none' | 'network' | 'system'; target: string | null; paperWidth: 58 | 80; lastResult: PrintResultDto | null };
-  /** Outbox rows not yet acknowledged by the cloud (the sync worker arrives later: lastSuccessAt is null). */
+  /** Outbox rows not yet acknowledged by the cloud, and when the cloud last acknowledged a batch (null: never). Details: sync.status. */
   sync: { pending: number; oldestPendingAt: string | null; lastSuccessAt: string | null };
   /** Shifts arrive in a later release: always null for now. */
   shift: null;

@@ -1,5 +1,5 @@
 import type { Core } from '../core/createCore';
-import { outboxBacklog } from '../../db/stores/outbox';
+import { outboxBacklog, readSyncState } from '../../db/stores/outbox';
 import { providerActivity } from '../../db/stores/payments';
 import type { PrintResultDto, ProviderHealthDto, StatusDto } from './dto';
 
@@ -52,8 +52,8 @@ export function currentStatus(core: Core): StatusDto {
     at: core.nowIso(),
     providers: { wechat: providerHealth(core, 'wechat'), alipay: providerHealth(core, 'alipay') },
     printer: { kind: printer.kind, target, paperWidth: printer.paperWidth, lastResult: lastPrints.get(core) ?? null },
-    // The sync worker arrives later: nothing has been acknowledged by the cloud yet.
-    sync: { pending: backlog.pending, oldestPendingAt: backlog.oldestPendingAt, lastSuccessAt: null },
+    // When the cloud last acknowledged a batch (the sync worker's stored state); sync.status has the rest.
+    sync: { pending: backlog.pending, oldestPendingAt: backlog.oldestPendingAt, lastSuccessAt: readSyncState(core.db).last_success_at },
     // Shifts arrive later too; the slot is in the contract so the status bar does not change shape.
     shift: null,
   };

@@ -3,7 +3,7 @@ import { backoffCeiling, retryDelay } from '../../electron/sync/backoff';
 import { orderWire } from '../../electron/sync/wire';
 import { SnapshotReader } from '../../electron/sync/snapshot';
 import { readSyncState, listOutboxFor } from '../../db/stores/outbox';
-import type { DeadLetterDto, SyncEnrolmentDto, SyncStatusDto } from '../../electron/api/dto';
+import type { DeadLetterDto, StatusDto, SyncEnrolmentDto, SyncStatusDto } from '../../electron/api/dto';
 import { PINS, testClock } from '../support/core';
 import { startFakeCloud, type FakeCloud } from '../support/syncFakeCloud';
 import { outboxState, startSyncTill, type SyncTill } from '../support/syncTill';
@@ -95,6 +95,8 @@ describe('sync worker (scripted cloud)', () => {
     const status = await till.ok<SyncStatusDto>('sync.status', {}, manager);
     expect(status).toMatchObject({ state: 'idle', pending: 0, dead: 0, lastError: null, terminalId: enrolment.terminalId });
     expect(status.lastSuccessAt).not.toBeNull();
+    // The status bar's poll (status.get) shows the same last success.
+    expect((await till.ok<StatusDto>('status.get', {}, manager)).sync).toEqual({ pending: 0, oldestPendingAt: null, lastSuccessAt: status.lastSuccessAt });
     // The batch told the cloud about the backlog it came from.
     expect(cloud.batches[0]!.backlog).toMatchObject({ pending: 6, dead: 0 });
   });
