@@ -314,6 +314,9 @@ export class PaymentEngine {
   }
 
   private sleep(paymentId: string, ms: number): Promise<void> {
+    // A step that was mid-call when stop() woke the sleepers must not start a fresh wait:
+    // stop() would then hang for the whole interval (up to the providers' 30 s).
+    if (this.stopped) return Promise.resolve();
     // setTimeout runs on the monotonic clock: a wall-clock jump cannot stretch or skip a poll.
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);

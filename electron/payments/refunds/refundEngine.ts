@@ -234,7 +234,8 @@ export class RefundEngine {
           this.options.log?.(`refund ${refundId} step failed: ${error instanceof Error ? error.message : String(error)}`);
           waitMs = this.timing.refundUnknownRetryMs;
         }
-        if (waitMs === null) return;
+        // Stopped while the step was mid-call: do not start a wait stop() can no longer wake.
+        if (waitMs === null || this.stopped) return;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, waitMs!);
           timer.unref?.();
