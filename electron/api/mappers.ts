@@ -1,7 +1,7 @@
-import type { OrderRow, PaymentRow } from '../../db/stores/orders';
+import type { OrderLineRow, OrderRow, PaymentRow } from '../../db/stores/orders';
 import type { UserRow } from '../../db/stores/users';
 import type { OrderDetail, RefundRow } from '../checkout/orders';
-import type { OrderDto, OrderSummaryDto, PaymentDto, RefundDto, UserDto } from './dto';
+import type { OrderDto, OrderLineDto, OrderSummaryDto, PaymentDto, RefundDto, UserDto } from './dto';
 
 /** Database rows → API DTOs, in one place so column names never leak to the renderer. */
 
@@ -16,6 +16,31 @@ export function toOrderSummaryDto(order: OrderRow): OrderSummaryDto {
     paidFen: order.paid_fen,
     refundedFen: order.refunded_fen,
     createdAt: order.created_at,
+  };
+}
+
+/** One order line as the screens and the sync wire both see it. */
+export function toOrderLineDto(line: OrderLineRow): OrderLineDto {
+  return {
+    lineNo: line.line_no,
+    productId: line.product_id,
+    sku: line.sku,
+    barcode: line.barcode,
+    name: line.name,
+    unit: line.unit,
+    soldBy: line.sold_by,
+    quantity: line.quantity,
+    unitPriceFen: line.unit_price_fen,
+    priceOverridden: line.price_overridden === 1,
+    originalFen: line.original_fen,
+    lineDiscountFen: line.line_discount_fen,
+    orderDiscountFen: line.order_discount_fen,
+    couponFen: line.coupon_fen,
+    roundingFen: line.rounding_fen,
+    netFen: line.net_fen,
+    taxRateBp: line.tax_rate_bp,
+    taxFen: line.tax_fen,
+    refundedQuantity: line.refunded_quantity,
   };
 }
 
@@ -55,27 +80,7 @@ export function toOrderDto(detail: OrderDetail): OrderDto {
     paidAt: order.paid_at,
     completedAt: order.completed_at,
     cancelledAt: order.cancelled_at,
-    lines: detail.lines.map((line) => ({
-      lineNo: line.line_no,
-      productId: line.product_id,
-      sku: line.sku,
-      barcode: line.barcode,
-      name: line.name,
-      unit: line.unit,
-      soldBy: line.sold_by,
-      quantity: line.quantity,
-      unitPriceFen: line.unit_price_fen,
-      priceOverridden: line.price_overridden === 1,
-      originalFen: line.original_fen,
-      lineDiscountFen: line.line_discount_fen,
-      orderDiscountFen: line.order_discount_fen,
-      couponFen: line.coupon_fen,
-      roundingFen: line.rounding_fen,
-      netFen: line.net_fen,
-      taxRateBp: line.tax_rate_bp,
-      taxFen: line.tax_fen,
-      refundedQuantity: line.refunded_quantity,
-    })),
+    lines: detail.lines.map(toOrderLineDto),
     payments: detail.payments.map(toPaymentDto),
     refunds: detail.refunds.map(toRefundDto),
   };

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { OrderLineRow, OrderRow, PaymentRow } from '../../db/stores/orders';
 import type { RefundRow } from '../checkout/orders';
+import { toOrderLineDto } from '../api/mappers';
 import { orderWire, type OrderWire } from './wire';
 
 /**
@@ -52,27 +53,7 @@ export function toOrderWire(identity: SnapshotIdentity, order: OrderRow, lines: 
     paidAt: iso(order.paid_at),
     completedAt: iso(order.completed_at),
     cancelledAt: iso(order.cancelled_at),
-    lines: lines.map((line) => ({
-      lineNo: line.line_no,
-      productId: line.product_id,
-      sku: line.sku,
-      barcode: line.barcode,
-      name: line.name,
-      unit: line.unit,
-      soldBy: line.sold_by,
-      quantity: line.quantity,
-      unitPriceFen: line.unit_price_fen,
-      priceOverridden: line.price_overridden === 1,
-      originalFen: line.original_fen,
-      lineDiscountFen: line.line_discount_fen,
-      orderDiscountFen: line.order_discount_fen,
-      couponFen: line.coupon_fen,
-      roundingFen: line.rounding_fen,
-      netFen: line.net_fen,
-      taxRateBp: line.tax_rate_bp,
-      taxFen: line.tax_fen,
-      refundedQuantity: line.refunded_quantity,
-    })),
+    lines: lines.map(toOrderLineDto),
     payments: payments.map((payment) => ({
       id: payment.id,
       tender: payment.tender,
