@@ -64,10 +64,22 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
 
   const showError = useCallback((e: unknown) => setNotice({ kind: 'error', text: errorText(e) }), [errorText]);
 
-  const applyCart = useCallback((next: CartView) => {
+  const applyCart = useCallback((next: CartView, options: { selectLast?: boolean } = {}) => {
     setCart(next);
-    setSelected((current) => (current && next.lines.some((l) => l.lineId === current) ? current : (next.lines.at(-1)?.lineId ?? null)));
+    // A scanned or picked product lands at the end of the cart: select it, so the cashier sees it.
+    setSelected((current) =>
+      !options.selectLast && current && next.lines.some((l) => l.lineId === current) ? current : (next.lines.at(-1)?.lineId ?? null),
+    );
   }, []);
+
+  // The selected line is always in view: on a long cart the scanned line would otherwise land
+  // below the fold and the cashier could not see what the scan did.
+  const cartListRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (!selected) return;
+    const row = cartListRef.current?.querySelector<HTMLElement>(`[data-line-id="${CSS.escape(selected)}"]`);
+    row?.scrollIntoView({ block: 'nearest' });
+  }, [selected, cart]);
 
   useEffect(() => {
     api['cart.get']({}).then(applyCart, showError);
@@ -120,10 +132,10 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
   }, [query]);
 
   const run = useCallback(
-    async (action: (approval?: Approval) => Promise<CartView>, okText?: string) => {
+    async (action: (approval?: Approval) => Promise<CartView>, okText?: string, options: { selectLast?: boolean } = {}) => {
       setBusy(true);
       try {
-        applyCart(await action());
+        applyCart(await action(), options);
         setNotice(okText ? { kind: 'ok', text: okText } : null);
       } catch (e) {
         if (e instanceof ApiCallError && e.code === 'APPROVAL_REQUIRED') setModal({ kind: 'approval', retry: (approval) => action(approval) });
@@ -137,12 +149,12 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
   );
 
   const scan = (code: string) => {
-    void run(() => api['cart.scan']({ code }));
+    void run(() => api['cart.scan']({ code }), undefined, { selectLast: true });
   };
   const addProduct = (product: ProductDto) => {
     setQuery('');
     setResults([]);
-    void run(() => api['cart.addProduct']({ productId: product.id, quantity: 1 }));
+    void run(() => api['cart.addProduct']({ productId: product.id, quantity: 1 }), undefined, { selectLast: true });
   };
   const setQuantity = (line: CartLineView, quantity: number) => {
     if (quantity < 1) return;
@@ -351,12 +363,13 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
               <small>{t('sell.emptyHint')}</small>
             </div>
           ) : (
-            <ol className="cart-lines" data-testid="cart-lines">
+            <ol className="cart-lines" data-testid="cart-lines" ref={cartListRef}>
               {cart.lines.map((line, index) => (
                 <li
                   key={line.lineId}
                   data-testid="cart-line"
                   data-sku={line.sku}
+                  data-line-id={line.lineId}
                   className={`cart-line${line.lineId === selected ? ' cart-line--on' : ''}`}
                   onClick={() => setSelected(line.lineId)}
                 >
