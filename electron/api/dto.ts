@@ -149,7 +149,7 @@ export interface StatusDto {
   providers: { wechat: ProviderHealthDto; alipay: ProviderHealthDto };
   printer: { kind: 'none' | 'network' | 'system'; target: string | null; paperWidth: 58 | 80; lastResult: PrintResultDto | null };
   /** Outbox rows not yet acknowledged by the cloud, and when the cloud last acknowledged a batch (null: never). Details: sync.status. */
-  sync: { pending: number; oldestPendingAt: string | null; lastSuccessAt: string | null };
+  sync: { pending: number; oldestPendingAt: string | null; lastSuccessAt: string | null; lastError: SyncErrorDto | null };
   /** Shifts arrive in a later release: always null for now. */
   shift: null;
 }

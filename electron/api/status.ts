@@ -53,7 +53,7 @@ export function currentStatus(core: Core): StatusDto {
     providers: { wechat: providerHealth(core, 'wechat'), alipay: providerHealth(core, 'alipay') },
     printer: { kind: printer.kind, target, paperWidth: printer.paperWidth, lastResult: lastPrints.get(core) ?? null },
     // When the cloud last acknowledged a batch (the sync worker's stored state); sync.status has the rest.
-    sync: { pending: backlog.pending, oldestPendingAt: backlog.oldestPendingAt, lastSuccessAt: readSyncState(core.db).last_success_at },
+    sync: { pending: backlog.pending, oldestPendingAt: backlog.oldestPendingAt, lastSuccessAt: readSyncState(core.db).last_success_at, lastError: core.sync.status().lastError },
     // Shifts arrive later too; the slot is in the contract so the status bar does not change shape.
     shift: null,
   };

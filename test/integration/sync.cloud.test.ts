@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { currentStatus } from '../../electron/api/status';
 import { PROVIDER_TIMING, type PaymentTiming } from '../../electron/payments/attempts/timing';
 import { startDemoSandboxes, type DemoSandboxes } from '../../electron/sandbox/demo';
 import { SnapshotReader } from '../../electron/sync/snapshot';
@@ -159,6 +160,8 @@ describe('sync against the real cloud on PostgreSQL', () => {
     expect(await drain(till)).toEqual(['failed', 'paused']);
     const status = till.core.sync.status();
     expect(status).toMatchObject({ state: 'paused', pending: 2, lastError: { code: 'SYNC_AUTH_REFUSED', message: { en: expect.stringContaining('TERMINAL_REVOKED') } } });
+    // The status bar (status.get) carries the same error, in both languages.
+    expect(currentStatus(till.core).sync).toMatchObject({ pending: 2, lastError: { code: 'SYNC_AUTH_REFUSED', message: { zh: expect.any(String), en: expect.stringContaining('TERMINAL_REVOKED') } } });
     // Nothing more is tried until the till is enrolled again.
     expect((await till.core.sync.runOnce()).kind).toBe('paused');
     await enrol(till, cloud);

@@ -178,6 +178,11 @@ export function StatusBar() {
             <small>
               · {t('status.sync.last')} {status?.sync.lastSuccessAt ? timeOf(status.sync.lastSuccessAt, lang, timeZone) : t('status.sync.never')}
             </small>
+            {status?.sync.lastError && (
+              <small className="strip-error" data-testid="status-sync-error" title={status.sync.lastError.code}>
+                {' '}· {lang === 'en' ? status.sync.lastError.message.en : status.sync.lastError.message.zh}
+              </small>
+            )}
           </span>
           <span className={`strip-item strip-printer printer-${printerState}`} data-testid="status-printer" data-state={printerState} title={printerTitle}>
             <span className="dot" aria-hidden="true" />

@@ -4,6 +4,7 @@ import { api, setSession, useSession } from '../api/session';
 import { AuditTab } from './manager/AuditTab';
 import { CatalogTab } from './manager/CatalogTab';
 import { PrinterTab } from './manager/PrinterTab';
+import { SyncTab } from './manager/SyncTab';
 import { ProvidersTab } from './manager/ProvidersTab';
 import { UsersTab } from './manager/UsersTab';
 import '../styles/manager.css';
@@ -14,6 +15,7 @@ const ICONS = {
   catalog: 'M3 7.5 12 3l9 4.5v9L12 21l-9-4.5v-9ZM3 7.5 12 12l9-4.5M12 12v9',
   providers: 'M4 5h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2ZM2 10h20M6 15h4',
   printer: 'M6 9V3h12v6M6 17H5a2 2 0 0 1-2-2v-4a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v4a2 2 0 0 1-2 2h-1M6 14h12v7H6v-7Z',
+  sync: 'M4 12a8 8 0 0 1 14-5.3M20 12a8 8 0 0 1-14 5.3M18 3v4h-4M6 21v-4h4',
   audit: 'M6 3h12a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2ZM8 8h8M8 12h8M8 16h5',
   lock: 'M7 11h10a2 2 0 0 1 2 2v6a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2v-6a2 2 0 0 1 2-2ZM8 11V7a4 4 0 0 1 8 0v4',
 } as const;
@@ -32,9 +34,10 @@ const TABS = [
   { id: 'providers', key: 'F3' },
   { id: 'printer', key: 'F4' },
   { id: 'audit', key: 'F5' },
+  { id: 'sync', key: 'F6' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
-const PANELS: Record<TabId, () => JSX.Element> = { users: UsersTab, catalog: CatalogTab, providers: ProvidersTab, printer: PrinterTab, audit: AuditTab };
+const PANELS: Record<TabId, () => JSX.Element> = { users: UsersTab, catalog: CatalogTab, providers: ProvidersTab, printer: PrinterTab, audit: AuditTab, sync: SyncTab };
 
 function tabFromHash(): TabId {
   const hash = window.location.hash.replace(/^#/, '');
@@ -88,7 +91,7 @@ export function Manager() {
   };
 
   useEffect(() => {
-    // F1–F5 switch sections from anywhere on the screen (a dialog owns the keyboard while open).
+    // F1–F6 switch sections from anywhere on the screen (a dialog owns the keyboard while open).
     const onKey = (e: globalThis.KeyboardEvent) => {
       if (document.querySelector('[data-modal="true"]')) return;
       const found = TABS.find((x) => x.key === e.key);
