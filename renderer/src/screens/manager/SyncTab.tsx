@@ -96,7 +96,7 @@ export function SyncTab() {
               </tr>
               <tr>
                 <th>{t('manager.sync.pending')}</th>
-                <td className="num" data-testid="sync-pending">
+                <td data-testid="sync-pending">
                   {status.pending}
                   {status.oldestPendingAt && <small className="mgr-sub">{t('manager.sync.oldest', { time: formatDateTime(status.oldestPendingAt, timeZone) })}</small>}
                 </td>
@@ -154,6 +154,7 @@ export function SyncTab() {
         </div>
       )}
 
+      {session?.user.role === 'owner' && <h3>{t('manager.sync.enrolTitle')}</h3>}
       {session?.user.role === 'owner' && (
         <form
           className="mgr-card mgr-filter"
@@ -162,11 +163,10 @@ export function SyncTab() {
             void enrol();
           }}
         >
-          <h3>{t('manager.sync.enrolTitle')}</h3>
           <Field label={t('manager.sync.cloudUrl')} grow>
             <input className="mgr-input" value={cloudUrl} onChange={(e) => setCloudUrl(e.target.value)} placeholder="https://cloud.example.com" data-testid="sync-cloud-url" />
           </Field>
-          <Field label={t('manager.sync.code')} hint={t('manager.sync.codeHint')}>
+          <Field label={t('manager.sync.code')}>
             <input className="mgr-input mgr-mono" value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} autoComplete="off" data-testid="sync-code" />
           </Field>
           <button type="submit" className="btn btn--primary" disabled={busy || !cloudUrl.trim() || !code.trim()} data-testid="sync-enrol">
