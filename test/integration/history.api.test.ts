@@ -266,7 +266,7 @@ describe('status.get', () => {
     expect((await t.ok<StatusDto>('status.get', {}, token)).sync.pending).toBeGreaterThan(after.sync.pending);
     // rows the cloud acknowledged leave the backlog
     t.core.db.prepare('UPDATE outbox SET sent_at = ?').run(t.core.nowIso());
-    expect((await t.ok<StatusDto>('status.get', {}, token)).sync).toEqual({ pending: 0, oldestPendingAt: null, lastSuccessAt: null });
+    expect((await t.ok<StatusDto>('status.get', {}, token)).sync).toEqual({ pending: 0, oldestPendingAt: null, lastSuccessAt: null, lastError: null });
   });
 
   it('shows the printer and the last print: printed to the fake printer, then unreachable (typed), with printer.status events', async () => {

@@ -96,7 +96,7 @@ describe('sync worker (scripted cloud)', () => {
     expect(status).toMatchObject({ state: 'idle', pending: 0, dead: 0, lastError: null, terminalId: enrolment.terminalId });
     expect(status.lastSuccessAt).not.toBeNull();
     // The status bar's poll (status.get) shows the same last success.
-    expect((await till.ok<StatusDto>('status.get', {}, manager)).sync).toEqual({ pending: 0, oldestPendingAt: null, lastSuccessAt: status.lastSuccessAt });
+    expect((await till.ok<StatusDto>('status.get', {}, manager)).sync).toEqual({ pending: 0, oldestPendingAt: null, lastSuccessAt: status.lastSuccessAt, lastError: null });
     // The batch told the cloud about the backlog it came from.
     expect(cloud.batches[0]!.backlog).toMatchObject({ pending: 6, dead: 0 });
   });
