@@ -208,6 +208,15 @@ const PROBE = String.raw`(() => {
       // may come first): wait for the answer, for its timing only.
       const rec = B.fetches[method];
       for (let i = 0; i < 200 && rec && rec.start >= armedAt && rec.end === null; i++) await new Promise((r) => setTimeout(r, 10));
+      // Scrolling changes no DOM, so no mutation reports it: from the paint on, look once per
+      // frame for the line inside the cart list's visible area (up to 2 s).
+      if (spec.kind === 'scan') {
+        t.inViewFrame = null;
+        for (let i = 0; i < 120 && t.inViewFrame === null; i++) {
+          if (lastInView()) t.inViewFrame = i === 0 ? t.frame : performance.now();
+          else await new Promise((r) => requestAnimationFrame(() => r(null)));
+        }
+      }
       return { ...t, events, armedAt, api: snapshot(method), firstByWs: !!rec && rec.start >= armedAt && rec.end !== null && rec.end > t.match };
     });
     return true;
@@ -235,6 +244,7 @@ interface Timing {
   armedAt: number;
   api: { start: number; end: number | null; results: number | null } | null;
   firstByWs?: boolean;
+  inViewFrame?: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,6 +516,7 @@ interface ScanSample {
   answerToDom: number;
   scannerLike: boolean;
   inView: boolean;
+  toInView: number;
   byEvent: boolean;
 }
 
@@ -540,6 +551,8 @@ async function scanOnce(page: Page, cdp: CDPSession, item: Item, expect: { count
     // useScanField: keys < 30 ms apart, Enter < 80 ms after the last one.
     scannerLike: maxGap < 30 && enter.ts - keys[keys.length - 2]!.ts < 80,
     inView: t.extra === true,
+    // The frame in which the line was first seen inside the list's visible area (rAF time).
+    toInView: t.inViewFrame === null || t.inViewFrame === undefined ? NaN : Math.max(t.inViewFrame, t.frame) - enter.ts,
     byEvent: t.firstByWs === true,
   };
 }
@@ -662,13 +675,14 @@ async function main(): Promise<void> {
       row('from the first keystroke (painted)', steady.map((s) => s.fromFirstKey)),
       row('from Enter (painted)', steady.map((s) => s.fromEnter)),
       row('from Enter (in DOM, before paint)', steady.map((s) => s.enterToDom)),
+      row('from Enter to a frame with the line in view', steady.map((s) => s.toInView)),
       row('  of which cart.scan fetch (start → response)', steady.map((s) => s.api)),
       row('  first key stamped → its keydown handled', steady.map((s) => s.delivery)),
       row('  Enter stamped → Enter handled (digits ahead)', steady.map((s) => s.enterQueued)),
       row('  cart.scan answer → line in DOM', steady.map((s) => s.answerToDom)),
       row('filling 0 → 50 lines, from the first keystroke', fill.map((s) => s.fromFirstKey)),
       `  scanner-like bursts (as useScanField saw them): ${scannerLike}/${steady.length}; line shown by the cart.changed event before the HTTP answer: ${steady.filter((s) => s.byEvent).length}/${steady.length}`,
-      `  the new/moved (last) line inside the cart list's visible area: ${inView}/${steady.length} (the list does not scroll to it)`,
+      `  the new/moved (last) line inside the cart list's visible area at that paint: ${inView}/${steady.length}; within 2 s: ${steady.filter((s) => Number.isFinite(s.toInView)).length}/${steady.length}`,
       '',
       `search keystroke → results shown, 300k catalog (load ${loadAfterScans} → ${loadAfterSearch}; includes the renderer's 90 ms debounce)`,
     );
