@@ -1,0 +1,1 @@
+export { latestReconciliation } from './reconcileStore';
