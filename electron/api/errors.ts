@@ -101,6 +101,15 @@ export const ERROR_MESSAGES = {
     en: 'The enrolment code belongs to store {cloudStore}; this till belongs to store {localStore}',
   },
   SYNC_DEAD_LETTER_NOT_FOUND: { zh: '没有这笔待处理的死信：{orderId}', en: 'No dead letter for order {orderId}' },
+  // shifts and the cash drawer
+  SHIFT_NOT_OPEN: { zh: '本终端尚未开班，请店长先开班', en: 'No shift is open on this till; a manager must open one first' },
+  SHIFT_ALREADY_OPEN: { zh: '本终端已有未结班的班次（{openedAt} 开班），请先结班', en: 'A shift is already open on this till (opened {openedAt}); close it first' },
+  SHIFT_NOT_FOUND: { zh: '未找到班次：{shiftId}', en: 'Shift not found: {shiftId}' },
+  SHIFT_COUNT_MISMATCH: {
+    zh: '点钞合计 {countedTotal} 与填写的总额 {givenTotal} 不一致',
+    en: 'The denominations add up to {countedTotal}, not the {givenTotal} entered',
+  },
+  SHIFT_COUNT_INVALID: { zh: '点钞无效：{reasonZh}', en: 'Invalid cash count: {reason}' },
   // configuration
   SETTING_INVALID: { zh: '设置无效：{key}', en: 'Invalid setting: {key}' },
   NO_STORE: { zh: '尚未配置门店和终端', en: 'No store and terminal are configured yet' },
