@@ -151,6 +151,8 @@ export const API = {
   }),
   // The status bar: provider health, printer, sync backlog, shift (from stored facts; no network call).
   'status.get': method<Dto.StatusDto>()({ role: 'cashier', input: none }),
+  // The daily settlement (Z, 日结) report of one business day of this store (default: today).
+  'report.day': method<Dto.DayReportDto>()({ role: 'manager', input: z.object({ date: businessDate.optional() }).strict() }),
 
   // payments: provider attempts run in the main process; progress arrives as payment.progress events
   'payment.startQr': method<Dto.PaymentDto>()({

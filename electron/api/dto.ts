@@ -286,3 +286,6 @@ export interface SyncEnrolmentDto {
   storeCode: string;
   terminalCode: string;
 }
+
+/** report.day: the daily settlement (Z, 日结) report; its shapes and definitions live in electron/reports/types.ts. */
+export type { DayReport as DayReportDto } from '../reports/types';

@@ -11,6 +11,7 @@ import { toOrderDto, toOrderSummaryDto, toPaymentDto, toRefundDto, toUserDto } f
 import type { SessionDto } from './dto';
 import { currentStatus, recordPrint } from './status';
 import { searchHistory } from './history';
+import { buildDayReport } from '../reports/dayReport';
 import { printTestPage, testProviderConnection } from './diagnostics';
 
 export interface HandlerContext {
@@ -116,6 +117,14 @@ export const HANDLERS: Handlers = {
     return (input.q ? searchHistory(core, date, input.q, options) : core.orders.listByDay(date, options)).map(toOrderSummaryDto);
   },
   'status.get': ({ core }) => currentStatus(core),
+  'report.day': ({ core }, input) =>
+    buildDayReport(core.db, {
+      storeId: core.identity().storeId,
+      businessDate: input.date ?? core.orders.today(),
+      timeZone: core.identity().timeZone,
+      dayStartHour: core.settings.get('store.businessDayStartHour'),
+      now: core.nowIso(),
+    }),
 
   'payment.startQr': (ctx, input) => toPaymentDto(ctx.core.payments.startMerchantQr(actorOf(ctx), input.orderId, input.tender, input.amountFen)),
   'payment.scanCode': (ctx, input) => toPaymentDto(ctx.core.payments.startCustomerCode(actorOf(ctx), input.orderId, input.code, input.amountFen)),
