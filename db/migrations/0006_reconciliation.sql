@@ -40,3 +40,6 @@ CREATE TABLE reconciliation_issues (
 
 CREATE INDEX reconciliation_issues_run ON reconciliation_issues(run_id);
 CREATE INDEX reconciliation_issues_payment ON reconciliation_issues(payment_id) WHERE payment_id IS NOT NULL;
+
+-- Bill refund rows are matched by the provider's refund id first.
+CREATE INDEX refunds_provider_refund ON refunds(provider_refund_id) WHERE provider_refund_id IS NOT NULL;

@@ -110,6 +110,30 @@ export const ERROR_MESSAGES = {
     en: 'The denominations add up to {countedTotal}, not the {givenTotal} entered',
   },
   SHIFT_COUNT_INVALID: { zh: '点钞无效：{reasonZh}', en: 'Invalid cash count: {reason}' },
+  // reconciliation (对账) against the providers' trade bills (electron/reports/reconcile.ts)
+  RECONCILIATION_TOO_EARLY: {
+    zh: '{date} 的对账单尚未生成：渠道账单次日（T+1）{availableFrom} 后才可下载',
+    en: 'The bills for {date} are not ready yet: providers publish them the next day (T+1), from {availableFrom}',
+  },
+  RECONCILIATION_BILL_NOT_READY: { zh: '{providerZh}账单仍在生成中（{code}），请稍后重试', en: 'The {provider} bill is still being generated ({code}); try again later' },
+  RECONCILIATION_BILL_FAILED: {
+    zh: '无法下载{providerZh}账单（{code}）：{reason}',
+    en: 'The {provider} bill could not be downloaded ({code}): {reason}',
+  },
+  RECONCILIATION_ISSUE_NOT_FOUND: { zh: '未找到对账差异：{issueId}', en: 'Reconciliation issue not found: {issueId}' },
+  RECONCILIATION_NOT_REPAIRABLE: {
+    zh: '此对账差异（{kindZh}）不能自动修复，请按建议人工处理',
+    en: 'This reconciliation issue ({kind}) cannot be repaired automatically; follow the suggested action',
+  },
+  RECONCILIATION_ALREADY_REPAIRED: { zh: '此对账差异已于 {repairedAt} 修复', en: 'This reconciliation issue was already repaired at {repairedAt}' },
+  RECONCILIATION_NOT_CONFIRMED: {
+    zh: '{providerZh}查询结果为「{providerState}」，未确认支付成功，未做修改',
+    en: '{provider} reports "{providerState}", not a success; nothing was changed',
+  },
+  RECONCILIATION_QUERY_FAILED: {
+    zh: '无法向{providerZh}确认该笔支付（{code}），未做修改，请稍后重试',
+    en: 'Could not confirm the payment with {provider} ({code}); nothing was changed, try again later',
+  },
   // configuration
   SETTING_INVALID: { zh: '设置无效：{key}', en: 'Invalid setting: {key}' },
   NO_STORE: { zh: '尚未配置门店和终端', en: 'No store and terminal are configured yet' },

@@ -147,6 +147,8 @@ export class PaymentEngine {
       const amount = amountFen ?? due;
       if (!Number.isSafeInteger(amount) || amount <= 0) throw new TillError('PAYMENT_INSUFFICIENT', { due });
       if (amount > due) throw new TillError('PAYMENT_EXCEEDS_DUE', { due });
+      // A sale's payment belongs to the terminal's open shift; none open, no payment.
+      const shiftId = this.options.orders.requireShift(actor.terminalId);
       const now = this.clock();
       const id = this.options.orders.newUlid();
       const row: PaymentRow = {
@@ -174,6 +176,7 @@ export class PaymentEngine {
         updated_at: new Date(now).toISOString(),
         succeeded_at: null,
         finished_at: null,
+        shift_id: shiftId,
       };
       this.options.orders.store.insertPayment(row);
       this.options.orders.transition(orderId, 'pending_payment', 'paying');
@@ -537,6 +540,30 @@ export class PaymentEngine {
       if (trade && (trade.status === 'closed' || trade.status === 'reversed' || trade.status === 'failed')) return;
       await this.sleep(paymentId, this.timing.unknownRetryMs);
     }
+  }
+
+  /**
+   * Reconciliation's repair of a missed success (electron/reports/reconcile.ts): the bill says
+   * paid, this attempt is not succeeded. The bill is never trusted on its own: the provider is
+   * queried, and only a verified success is applied, through the same `settle` a query success
+   * takes (order transition or automatic refund, outbox row, events), from whatever unsucceeded
+   * state the attempt is in. Rejects with ProviderError when the query cannot answer.
+   */
+  async confirmMissedSuccess(paymentId: string): Promise<
+    | { outcome: 'applied' | 'refunding' | 'already_succeeded'; row: PaymentRow }
+    | { outcome: 'not_paid'; providerState: string }
+    | { outcome: 'mismatch'; row: PaymentRow }
+  > {
+    const row = this.store.get(paymentId);
+    if (!row) throw new TillError('PAYMENT_NOT_FOUND', { paymentId });
+    if (row.state === 'succeeded') return { outcome: 'already_succeeded', row };
+    const trade = await this.provider(row.tender as ProviderName).query(row.out_trade_no!);
+    if (trade.status !== 'success') return { outcome: 'not_paid', providerState: trade.providerState };
+    await this.settle(row, trade, ['created', 'pending', 'unknown', 'closing', 'closed', 'reversed', 'failed']);
+    const after = this.store.get(paymentId)!;
+    if (after.state !== 'succeeded') return { outcome: 'mismatch', row: after };
+    const refunded = this.db.prepare('SELECT 1 FROM refunds WHERE payment_id = ? AND automatic = 1').get(paymentId) !== undefined;
+    return { outcome: refunded ? 'refunding' : 'applied', row: after };
   }
 
   // ── outcomes ─────────────────────────────────────────────────────────────────────────
