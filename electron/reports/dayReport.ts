@@ -48,17 +48,24 @@ const DAY_REFUNDS = `FROM refunds r JOIN orders o ON o.id = r.order_id
   WHERE r.business_date = @day AND r.state = 'succeeded' AND o.store_id = @storeId`;
 
 /** The zone's offset from UTC at an instant, in seconds (east positive). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function zoneOffsetSeconds(timeZone: string, epochMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(epochMs));
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(epochMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? '0');
   const localAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   const wholeSecond = Math.floor(epochMs / 1000) * 1000;
