@@ -49,6 +49,8 @@ export interface OrderRow {
   paid_at: string | null;
   completed_at: string | null;
   cancelled_at: string | null;
+  /** The shift (drawer) the order was rung up in; null for orders from before shifts. */
+  shift_id: string | null;
 }
 
 export interface OrderLineRow {
@@ -100,6 +102,8 @@ export interface PaymentRow {
   updated_at: string;
   succeeded_at: string | null;
   finished_at: string | null;
+  /** The shift (drawer) open on the terminal when the payment was created. */
+  shift_id: string | null;
 }
 
 /** Takes the next gapless number for a terminal's business day. Call inside the order's transaction. */
@@ -120,7 +124,7 @@ const ORDER_COLUMNS = [
   'coupon_fen', 'coupon_code', 'rounding_fen', 'rounding_rule', 'delivery_fee_fen', 'total_fen', 'tax_fen',
   'discount_approved_by', 'paid_fen', 'change_fen', 'refunded_fen', 'delivery_type', 'delivery_contact',
   'delivery_phone', 'delivery_address', 'delivery_note', 'note', 'cancel_reason', 'created_at', 'updated_at',
-  'paid_at', 'completed_at', 'cancelled_at',
+  'paid_at', 'completed_at', 'cancelled_at', 'shift_id',
 ] as const satisfies readonly (keyof OrderRow)[];
 
 const LINE_COLUMNS = [
@@ -132,7 +136,7 @@ const LINE_COLUMNS = [
 const PAYMENT_COLUMNS = [
   'id', 'order_id', 'tender', 'method', 'out_trade_no', 'amount_fen', 'tendered_fen', 'change_fen', 'state',
   'provider_trade_no', 'provider_state', 'code_url', 'auth_code_tail', 'failure_code', 'failure_message',
-  'expires_at', 'next_check_at', 'check_count', 'created_by', 'created_at', 'updated_at', 'succeeded_at', 'finished_at',
+  'expires_at', 'next_check_at', 'check_count', 'created_by', 'created_at', 'updated_at', 'succeeded_at', 'finished_at', 'shift_id',
 ] as const satisfies readonly (keyof PaymentRow)[];
 
 function insertSql(table: string, columns: readonly string[]): string {

@@ -49,6 +49,10 @@ export interface RefundRow {
   created_at: string;
   updated_at: string;
   succeeded_at: string | null;
+  /** The drawer the refund was paid out of (the terminal's open shift when it was made). */
+  shift_id: string | null;
+  /** The business day the refund counts in (store zone and day start, when it was made). */
+  business_date: string | null;
 }
 
 export interface OrderDetail {
@@ -77,10 +81,12 @@ export class OrderService {
   private readonly db: Database;
   private readonly clock: () => number;
   private readonly newId = monotonicFactory();
+  private readonly openShiftStmt;
 
   constructor(private readonly options: OrderServiceOptions) {
     this.db = options.db;
     this.store = new OrderStore(options.db);
+    this.openShiftStmt = options.db.prepare("SELECT id FROM shifts WHERE terminal_id = ? AND state = 'open'");
     this.clock = options.clock ?? Date.now;
   }
 
@@ -90,6 +96,18 @@ export class OrderService {
 
   newUlid(): string {
     return this.newId(this.clock());
+  }
+
+  /** The terminal's open shift (its drawer), or null; by default this till's terminal. */
+  currentShiftId(terminalId: string = this.options.identity().terminalId): string | null {
+    return (this.openShiftStmt.get(terminalId) as { id: string } | undefined)?.id ?? null;
+  }
+
+  /** The terminal's open shift; SHIFT_NOT_OPEN when there is none (no sale, no cash without a drawer). */
+  requireShift(terminalId: string = this.options.identity().terminalId): string {
+    const id = this.currentShiftId(terminalId);
+    if (id === null) throw new TillError('SHIFT_NOT_OPEN', { terminalId });
+    return id;
   }
 
   /**
@@ -109,6 +127,8 @@ export class OrderService {
     const id = this.newUlid();
 
     const order = this.db.transaction(() => {
+      // No sale without an open drawer on this terminal: the order belongs to that shift.
+      const shiftId = this.requireShift(actor.terminalId);
       const seq = nextOrderSeq(this.db, identity.terminalId, day);
       const row: OrderRow = {
         id,
@@ -149,6 +169,7 @@ export class OrderService {
         paid_at: null,
         completed_at: null,
         cancelled_at: null,
+        shift_id: shiftId,
       };
       const lines: OrderLineRow[] = view.lines.map((line, index) => ({
         order_id: id,
@@ -292,6 +313,8 @@ export class OrderService {
       if (applied > due) throw new TillError('PAYMENT_EXCEEDS_DUE', { due: formatFen(due) });
       if (tenderedFen < applied) throw new TillError('PAYMENT_INSUFFICIENT', { due: formatFen(applied) });
       const changeFen = tenderedFen - applied;
+      // Cash goes into this terminal's open drawer.
+      const shiftId = this.requireShift(actor.terminalId);
       const now = this.nowIso();
       this.store.insertPayment({
         id: this.newUlid(),
@@ -317,6 +340,7 @@ export class OrderService {
         updated_at: now,
         succeeded_at: now,
         finished_at: now,
+        shift_id: shiftId,
       });
       const updated = this.applyPayment(order.id, applied, changeFen);
       if (!updated) throw new TillError('ORDER_CHANGED', { orderId });
@@ -342,6 +366,10 @@ export class OrderService {
       const taken = payments.filter((p) => p.state === 'succeeded');
       if (taken.length > 0 && !approverId) throw new TillError('APPROVAL_REQUIRED', { action: 'cancel_paid' });
       const now = this.nowIso();
+      // Cash handed back leaves this terminal's drawer, which must be open; every refund row
+      // counts on today's business day.
+      const shiftId = taken.some((p) => p.tender === 'cash') ? this.requireShift(actor.terminalId) : this.currentShiftId(actor.terminalId);
+      const day = this.today();
       let refunded = 0;
       taken.forEach((payment, index) => {
         // Cash goes back from the drawer now; a provider tender gets a refund row that the payments
@@ -349,10 +377,10 @@ export class OrderService {
         const isCash = payment.tender === 'cash';
         this.db
           .prepare(
-            `INSERT INTO refunds (id, order_id, payment_id, out_refund_no, amount_fen, reason, state, automatic, requested_by, approved_by, created_at, updated_at, succeeded_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+            `INSERT INTO refunds (id, order_id, payment_id, out_refund_no, amount_fen, reason, state, automatic, requested_by, approved_by, created_at, updated_at, succeeded_at, shift_id, business_date)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(this.newUlid(), orderId, payment.id, `R${current.order_no}-C${index + 1}`, payment.amount_fen, reason, isCash ? 'succeeded' : 'created', actor.userId, approverId ?? null, now, now, isCash ? now : null);
+          .run(this.newUlid(), orderId, payment.id, `R${current.order_no}-C${index + 1}`, payment.amount_fen, reason, isCash ? 'succeeded' : 'created', actor.userId, approverId ?? null, now, now, isCash ? now : null, shiftId, day);
         if (isCash) refunded += payment.amount_fen;
       });
       const cancelled = this.transition(orderId, current.state, 'cancelled', {

@@ -23,6 +23,7 @@ import type { PaymentTiming } from '../payments/attempts/timing';
 import { configureProviders, type ConfigureResult } from '../payments/configure';
 import { ReceiptService } from '../printing/receiptService';
 import { SyncWorker } from '../sync/worker';
+import { ShiftService } from '../reports/shifts';
 
 export interface DemoPayer {
   pay(tender: 'wechat' | 'alipay', outTradeNo: string): { ok: boolean };
@@ -59,6 +60,8 @@ export interface Core {
   sessions: SessionManager;
   carts: CartService;
   orders: OrderService;
+  /** Shifts and the cash drawer (electron/reports/shifts.ts). */
+  shifts: ShiftService;
   catalog: { search(query: string, limit: number): ProductDto[]; lookupScan(code: string): ScanDto };
   importCatalogCsv(csv: string): ImportResultDto;
   providers: ProviderRegistry;
@@ -183,6 +186,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       sessions,
       carts,
       orders,
+      shifts: new ShiftService({ db, storeId: () => identity.storeId, today: () => orders.today(), newUlid: () => orders.newUlid(), nowIso }),
       catalog: {
         search: (query, limit) => catalog.search(query, limit),
         lookupScan: (code) => catalog.lookupScan(code),

@@ -85,10 +85,21 @@ export class RefundEngine {
     return `R${orderNo}-${count + 1}`;
   }
 
-  private insertRefund(payment: PaymentRow, amountFen: number, reason: string, automatic: boolean, requestedBy: string | null, approverId: string | null): RefundRow {
+  private insertRefund(
+    payment: PaymentRow,
+    amountFen: number,
+    reason: string,
+    automatic: boolean,
+    requestedBy: string | null,
+    approverId: string | null,
+    terminalId?: string,
+  ): RefundRow {
     const order = this.options.orders.get(payment.order_id).order;
     const now = this.nowIso();
     const cash = payment.tender === 'cash';
+    // Cash is paid out of the terminal's open drawer (none open: no cash refund); a provider refund
+    // is stamped with the shift open when it was made, if any. Either counts on today's business day.
+    const shiftId = cash ? this.options.orders.requireShift(terminalId) : this.options.orders.currentShiftId(terminalId);
     const row: RefundRow = {
       id: this.options.orders.newUlid(),
       order_id: payment.order_id,
@@ -108,14 +119,16 @@ export class RefundEngine {
       created_at: now,
       updated_at: now,
       succeeded_at: cash ? now : null,
+      shift_id: shiftId,
+      business_date: this.options.orders.today(),
     };
     try {
       this.db
         .prepare(
           `INSERT INTO refunds (id, order_id, payment_id, out_refund_no, amount_fen, reason, state, automatic, provider_refund_id, provider_state,
-             failure_code, failure_message, requested_by, approved_by, created_at, updated_at, succeeded_at)
+             failure_code, failure_message, requested_by, approved_by, created_at, updated_at, succeeded_at, shift_id, business_date)
            VALUES (@id, @order_id, @payment_id, @out_refund_no, @amount_fen, @reason, @state, @automatic, @provider_refund_id, @provider_state,
-             @failure_code, @failure_message, @requested_by, @approved_by, @created_at, @updated_at, @succeeded_at)`,
+             @failure_code, @failure_message, @requested_by, @approved_by, @created_at, @updated_at, @succeeded_at, @shift_id, @business_date)`,
         )
         .run(row);
     } catch (error) {
@@ -146,7 +159,7 @@ export class RefundEngine {
         const refundable = payment.amount_fen - this.refundedOf(payment.id);
         const share = Math.min(refundable, remaining);
         if (share <= 0) continue;
-        created.push(this.insertRefund(payment, share, request.reason, false, actor.userId, request.approverId));
+        created.push(this.insertRefund(payment, share, request.reason, false, actor.userId, request.approverId, actor.terminalId));
         remaining -= share;
       }
       if (remaining > 0) {
