@@ -153,6 +153,30 @@ export const API = {
   'status.get': method<Dto.StatusDto>()({ role: 'cashier', input: none }),
   // The daily settlement (Z, 日结) report of one business day of this store (default: today).
   'report.day': method<Dto.DayReportDto>()({ role: 'manager', input: z.object({ date: businessDate.optional() }).strict() }),
+  // The Z (kind 'day') and X (kind 'shift') reports rendered (electron/reports/render): a summary on the receipt printer,
+  // one self-contained HTML document (screen, system print, PDF), the day as CSV (UTF-8 with BOM, yuan and fen columns).
+  'report.print': method<{ printer: 'network' | 'system'; bytes?: number }>()({
+    role: 'manager',
+    input: z.object({ kind: z.enum(['day', 'shift']), date: businessDate.optional(), shiftId: ulid.optional(), lang: z.enum(['zh-CN', 'en']).optional() }).strict(),
+    audited: true,
+  }),
+  'report.html': method<{ html: string }>()({
+    role: 'manager',
+    input: z.object({ kind: z.enum(['day', 'shift']), date: businessDate.optional(), shiftId: ulid.optional(), lang: z.enum(['zh-CN', 'en']) }).strict(),
+  }),
+  'report.csv': method<{ filename: string; csv: string }>()({
+    role: 'manager',
+    input: z.object({ date: businessDate.optional(), lang: z.enum(['zh-CN', 'en']) }).strict(),
+  }),
+  // Reconciliation (对账) of a business day against the WeChat Pay and Alipay trade bills (available from T+1 10:00 China time).
+  'reconcile.run': method<Dto.ReconciliationDto>()({ role: 'manager', input: z.object({ date: businessDate }).strict(), audited: true }),
+  'reconcile.get': method<Dto.ReconciliationDto | null>()({ role: 'manager', input: z.object({ date: businessDate }).strict() }),
+  // Repairs a missed success after re-querying the provider; a manager's PIN approves it.
+  'reconcile.repair': method<Dto.ReconciliationIssueDto>()({
+    role: 'manager',
+    input: z.object({ issueId: z.number().int().positive(), approval: approvalSchema }).strict(),
+    audited: true,
+  }),
 
   // payments: provider attempts run in the main process; progress arrives as payment.progress events
   'payment.startQr': method<Dto.PaymentDto>()({
@@ -279,7 +303,8 @@ export const API = {
 export type ApiMethodName = keyof typeof API;
 export type ApiInput<K extends ApiMethodName> = z.input<(typeof API)[K]['input']>;
 export type ApiParsedInput<K extends ApiMethodName> = z.output<(typeof API)[K]['input']>;
-export type ApiOutput<K extends ApiMethodName> = NonNullable<(typeof API)[K]['output']>;
+// Exclude, not NonNullable: a method may answer null (reconcile.get for a day never reconciled).
+export type ApiOutput<K extends ApiMethodName> = Exclude<(typeof API)[K]['output'], undefined>;
 
 /** The typed client shape the renderer gets (through the preload or fetch). */
 export type ApiClient = { [K in ApiMethodName]: (input: ApiInput<K>) => Promise<ApiOutput<K>> };

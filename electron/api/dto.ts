@@ -289,3 +289,6 @@ export interface SyncEnrolmentDto {
 
 /** report.day: the daily settlement (Z, 日结) report; its shapes and definitions live in electron/reports/types.ts. */
 export type { DayReport as DayReportDto } from '../reports/types';
+
+/** reconcile.*: a reconciliation (对账) run against the providers' trade bills and its issues (electron/reports/types.ts). */
+export type { Reconciliation as ReconciliationDto, ReconciliationIssue as ReconciliationIssueDto } from '../reports/types';

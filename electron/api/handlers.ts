@@ -12,7 +12,10 @@ import type { SessionDto } from './dto';
 import { currentStatus, recordPrint } from './status';
 import { searchHistory } from './history';
 import { buildDayReport } from '../reports/dayReport';
+import { latestReconciliation, repairReconciliationIssue, runReconciliation } from '../reports/reconcile';
 import { printTestPage, testProviderConnection } from './diagnostics';
+import { printReport, reportCsv, reportHtml, type ReportSources } from './reports';
+import type { ShiftReport } from '../reports/types';
 
 export interface HandlerContext {
   core: Core;
@@ -50,6 +53,18 @@ async function approverOf(ctx: HandlerContext, approval: { username: string; pin
   if (!approval) return undefined;
   const approver = await ctx.core.sessions.approve(approval, 'manager');
   return { approverId: approver.id };
+}
+
+/** report.print/html/csv render exactly what report.day and shift.report return. */
+function reportSources(ctx: HandlerContext): ReportSources {
+  return {
+    day: (date) => HANDLERS['report.day'](ctx, { date }),
+    shift: async (shiftId) => {
+      const shiftReport = (HANDLERS as Partial<Record<string, (c: HandlerContext, i: unknown) => unknown>>)['shift.report'];
+      if (!shiftReport) throw new TillError('SHIFT_NOT_FOUND', { shiftId: shiftId ?? '' });
+      return (await shiftReport(ctx, { shiftId })) as ShiftReport;
+    },
+  };
 }
 
 /** One handler per contract method; the dispatcher has already validated input and role. */
@@ -125,6 +140,36 @@ export const HANDLERS: Handlers = {
       dayStartHour: core.settings.get('store.businessDayStartHour'),
       now: core.nowIso(),
     }),
+  'reconcile.run': async (ctx, input) => {
+    const session = sessionOf(ctx);
+    const { core } = ctx;
+    const run = await runReconciliation(
+      { db: core.db, providers: () => core.providers.clients(), clock: core.clock },
+      { storeId: core.identity().storeId, businessDate: input.date, userId: session.userId },
+    );
+    appendAudit(core.db, {
+      at: core.nowIso(),
+      terminalId: session.terminalId,
+      userId: session.userId,
+      action: 'reconciliation.run',
+      target: input.date,
+      details: { runId: run.runId, issues: run.issues.length, providers: run.providers.map((p) => `${p.provider}:${p.status}`) },
+    });
+    return run;
+  },
+  'report.print': (ctx, input) => printReport(ctx.core, actorOf(ctx), reportSources(ctx), input),
+  'report.html': (ctx, input) => reportHtml(ctx.core, reportSources(ctx), input),
+  'report.csv': (ctx, input) => reportCsv(reportSources(ctx), input),
+  'reconcile.get': ({ core }, input) => latestReconciliation(core.db, core.identity().storeId, input.date),
+  'reconcile.repair': async (ctx, input) => {
+    const session = sessionOf(ctx);
+    const { core } = ctx;
+    const approver = await core.sessions.approve(input.approval, 'manager');
+    return repairReconciliationIssue(
+      { db: core.db, providers: () => core.providers.clients(), clock: core.clock, payments: core.payments, terminalId: session.terminalId },
+      { issueId: input.issueId, storeId: core.identity().storeId, userId: session.userId, approverId: approver.id },
+    );
+  },
 
   'payment.startQr': (ctx, input) => toPaymentDto(ctx.core.payments.startMerchantQr(actorOf(ctx), input.orderId, input.tender, input.amountFen)),
   'payment.scanCode': (ctx, input) => toPaymentDto(ctx.core.payments.startCustomerCode(actorOf(ctx), input.orderId, input.code, input.amountFen)),
