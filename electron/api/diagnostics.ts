@@ -55,7 +55,7 @@ type SystemPrint = (html: string, deviceName: string | undefined) => Promise<voi
  * The shell's silent system print, as the receipt service got it from createCore (the browser host
  * has none). ReceiptService keeps it private; the test page must take the very same path.
  */
-function systemPrintOf(core: Core): SystemPrint | undefined {
+export function systemPrintOf(core: Core): SystemPrint | undefined {
   const candidate = Reflect.get(core.receipts, 'systemPrint') as unknown;
   return typeof candidate === 'function' ? (candidate as SystemPrint) : undefined;
 }
