@@ -28,6 +28,10 @@ export const discountInputSchema = z.discriminatedUnion('kind', [
 
 const none = z.object({}).strict();
 
+/** A drawer count by denomination, as fen → pieces: 100, 50, 20, 10, 5, 1 yuan, 5 jiao, 1 jiao. */
+export const DENOMINATION_KEYS = ['10000', '5000', '2000', '1000', '500', '100', '50', '10'] as const;
+const denominationsSchema = z.partialRecord(z.enum(DENOMINATION_KEYS), z.number().int().min(0).max(1_000_000));
+
 /** Merchant credentials kept encrypted at rest; settable by an owner, never readable through the API. */
 export const SECRET_NAMES = ['wechat.merchantPrivateKey', 'wechat.apiV3Key', 'alipay.appPrivateKey', 'sync.terminalSecret'] as const;
 
@@ -177,6 +181,30 @@ export const API = {
     input: z.object({ issueId: z.number().int().positive(), approval: approvalSchema }).strict(),
     audited: true,
   }),
+
+  // shifts and the cash drawer: a manager (or a cashier with a manager's approval) opens with a counted float,
+  // moves cash with a reason and closes with a count; no sale without an open shift on the terminal.
+  'shift.current': method<Dto.ShiftDto | null>()({ role: 'cashier', input: none }),
+  'shift.open': method<Dto.ShiftDto>()({
+    role: 'cashier',
+    input: z.object({ floatFen: fen.optional(), denominations: denominationsSchema.optional(), approval: approvalSchema.optional() }).strict(),
+    audited: true,
+  }),
+  'shift.cashMovement': method<Dto.ShiftDto>()({
+    role: 'cashier',
+    input: z.object({ kind: z.enum(['in', 'out']), amountFen: positiveFen, reason: text(200), approval: approvalSchema.optional() }).strict(),
+    audited: true,
+  }),
+  'shift.close': method<Dto.ShiftCashDto>()({
+    role: 'cashier',
+    input: z
+      .object({ countedFen: fen.optional(), denominations: denominationsSchema.optional(), note: text(200).optional(), approval: approvalSchema.optional() })
+      .strict(),
+    audited: true,
+  }),
+  'shift.list': method<Dto.ShiftCashDto[]>()({ role: 'manager', input: z.object({ date: businessDate }).strict() }),
+  // The shift (X) report, printable any time; default: this terminal's open shift.
+  'shift.report': method<Dto.ShiftReportDto>()({ role: 'manager', input: z.object({ shiftId: ulid.optional() }).strict() }),
 
   // payments: provider attempts run in the main process; progress arrives as payment.progress events
   'payment.startQr': method<Dto.PaymentDto>()({

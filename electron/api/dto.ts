@@ -4,6 +4,8 @@
  * renderer can type-check against it.
  */
 
+import type { CashMovement, ShiftCash } from '../reports/types';
+
 export interface ApiErrorDto {
   code: string;
   message: { zh: string; en: string };
@@ -150,8 +152,8 @@ export interface StatusDto {
   printer: { kind: 'none' | 'network' | 'system'; target: string | null; paperWidth: 58 | 80; lastResult: PrintResultDto | null };
   /** Outbox rows not yet acknowledged by the cloud, and when the cloud last acknowledged a batch (null: never). Details: sync.status. */
   sync: { pending: number; oldestPendingAt: string | null; lastSuccessAt: string | null; lastError: SyncErrorDto | null };
-  /** Shifts arrive in a later release: always null for now. */
-  shift: null;
+  /** The terminal's open shift (its drawer), or null: no sale until a manager opens one. */
+  shift: ShiftSummaryDto | null;
 }
 
 export interface OrderDto extends OrderSummaryDto {
@@ -292,3 +294,20 @@ export type { DayReport as DayReportDto } from '../reports/types';
 
 /** reconcile.*: a reconciliation (对账) run against the providers' trade bills and its issues (electron/reports/types.ts). */
 export type { Reconciliation as ReconciliationDto, ReconciliationIssue as ReconciliationIssueDto } from '../reports/types';
+
+/** shift.*: the drawer's cash (ShiftCash: expected, counted, difference) and the X report (electron/reports/types.ts). */
+export type { ShiftCash as ShiftCashDto, CashMovement as CashMovementDto, ShiftReport as ShiftReportDto } from '../reports/types';
+
+/** shift.current / open / cashMovement: the shift's cash, its business day and its cash movements. */
+export interface ShiftDto extends ShiftCash {
+  businessDate: string;
+  movements: CashMovement[];
+}
+
+/** status.get's shift slot. */
+export interface ShiftSummaryDto {
+  id: string;
+  openedAt: string;
+  openedByName: string | null;
+}
+

@@ -14,6 +14,7 @@ import { searchHistory } from './history';
 import { buildDayReport } from '../reports/dayReport';
 import { latestReconciliation, repairReconciliationIssue, runReconciliation } from '../reports/reconcile';
 import { printTestPage, testProviderConnection } from './diagnostics';
+import { currentShift, drawerActor, shiftReport, toShiftDto } from './shifts';
 import { printReport, reportCsv, reportHtml, type ReportSources } from './reports';
 import type { ShiftReport } from '../reports/types';
 
@@ -132,6 +133,24 @@ export const HANDLERS: Handlers = {
     return (input.q ? searchHistory(core, date, input.q, options) : core.orders.listByDay(date, options)).map(toOrderSummaryDto);
   },
   'status.get': ({ core }) => currentStatus(core),
+
+  'shift.current': (ctx) => currentShift(ctx.core, sessionOf(ctx).terminalId),
+  'shift.open': async (ctx, input) => {
+    const actor = await drawerActor(ctx.core, sessionOf(ctx), input.approval);
+    const opened = ctx.core.shifts.open(actor, { totalFen: input.floatFen, denominations: input.denominations });
+    return toShiftDto(ctx.core, opened.shiftId);
+  },
+  'shift.cashMovement': async (ctx, input) => {
+    const actor = await drawerActor(ctx.core, sessionOf(ctx), input.approval);
+    const shift = ctx.core.shifts.cashMovement(actor, { kind: input.kind, amountFen: input.amountFen, reason: input.reason });
+    return toShiftDto(ctx.core, shift.shiftId);
+  },
+  'shift.close': async (ctx, input) => {
+    const actor = await drawerActor(ctx.core, sessionOf(ctx), input.approval);
+    return ctx.core.shifts.close(actor, { totalFen: input.countedFen, denominations: input.denominations }, input.note);
+  },
+  'shift.list': ({ core }, input) => core.shifts.listForDay(input.date),
+  'shift.report': (ctx, input) => shiftReport(ctx.core, sessionOf(ctx).terminalId, input.shiftId),
   'report.day': ({ core }, input) =>
     buildDayReport(core.db, {
       storeId: core.identity().storeId,

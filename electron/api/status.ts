@@ -2,6 +2,7 @@ import type { Core } from '../core/createCore';
 import { outboxBacklog, readSyncState } from '../../db/stores/outbox';
 import { providerActivity } from '../../db/stores/payments';
 import type { PrintResultDto, ProviderHealthDto, StatusDto } from './dto';
+import { shiftSummary } from './shifts';
 
 /**
  * The status bar's facts, read from what the core already knows: no provider or printer is
@@ -54,7 +55,7 @@ export function currentStatus(core: Core): StatusDto {
     printer: { kind: printer.kind, target, paperWidth: printer.paperWidth, lastResult: lastPrints.get(core) ?? null },
     // When the cloud last acknowledged a batch (the sync worker's stored state); sync.status has the rest.
     sync: { pending: backlog.pending, oldestPendingAt: backlog.oldestPendingAt, lastSuccessAt: readSyncState(core.db).last_success_at, lastError: core.sync.status().lastError },
-    // Shifts arrive later too; the slot is in the contract so the status bar does not change shape.
-    shift: null,
+    // This terminal's open shift (the drawer), or null: the cashier screen asks for a manager to open one.
+    shift: shiftSummary(core, core.identity().terminalId),
   };
 }
