@@ -5,6 +5,7 @@ import { Display } from './screens/Display';
 import { History } from './screens/History';
 import { Login } from './screens/Login';
 import { Manager } from './screens/Manager';
+import { Reports } from './screens/Reports';
 
 /** Screens by pathname; no router library needed for four pages. */
 export function App() {
@@ -14,7 +15,7 @@ export function App() {
   return (
     <div className="app">
       <StatusBar />
-      {!session ? <Login /> : path === '/manager' ? <Manager /> : path === '/history' ? <History /> : <Checkout />}
+      {!session ? <Login /> : path === '/manager' ? <Manager /> : path === '/history' ? <History /> : path === '/reports' ? <Reports /> : <Checkout />}
     </div>
   );
 }

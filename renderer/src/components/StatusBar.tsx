@@ -120,6 +120,7 @@ export function StatusBar() {
           <nav className="status-nav" aria-label={t('status.nav.label')}>
             <NavLink href="/" testId="nav-counter" label={t('status.nav.counter')} current={path === '/'} />
             <NavLink href="/history" testId="nav-history" label={t('status.nav.history')} current={path === '/history'} />
+            {isManager && <NavLink href="/reports" testId="nav-reports" label={t('status.nav.reports')} current={path === '/reports'} />}
             {isManager && <NavLink href="/manager" testId="nav-manager" label={t('status.nav.manager')} current={path === '/manager'} />}
           </nav>
         )}

@@ -6,6 +6,8 @@ import managerZh from './manager.zh-CN.json';
 import managerEn from './manager.en.json';
 import historyZh from './history.zh-CN.json';
 import historyEn from './history.en.json';
+import reportsZh from './reports.zh-CN.json';
+import reportsEn from './reports.en.json';
 
 export type Lang = 'zh-CN' | 'en';
 const KEY = 'till.lang';
@@ -24,8 +26,8 @@ void i18n.use(initReactI18next).init({
   // One file per area (counter, manager, history) so screens can grow without one giant file;
   // each file owns distinct top-level keys, so a shallow merge is enough.
   resources: {
-    'zh-CN': { translation: { ...zh, ...managerZh, ...historyZh } },
-    en: { translation: { ...en, ...managerEn, ...historyEn } },
+    'zh-CN': { translation: { ...zh, ...managerZh, ...historyZh, ...reportsZh } },
+    en: { translation: { ...en, ...managerEn, ...historyEn, ...reportsEn } },
   },
   lng: initialLang(),
   fallbackLng: 'en',

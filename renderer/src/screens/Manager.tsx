@@ -37,6 +37,8 @@ const TABS = [
   { id: 'sync', key: 'F6' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
+/** Opens /reports from the manager screen. */
+const REPORTS_KEY = 'F7';
 const PANELS: Record<TabId, () => JSX.Element> = { users: UsersTab, catalog: CatalogTab, providers: ProvidersTab, printer: PrinterTab, audit: AuditTab, sync: SyncTab };
 
 function tabFromHash(): TabId {
@@ -98,6 +100,10 @@ export function Manager() {
       if (found) {
         e.preventDefault();
         select(found.id, true);
+      } else if (e.key === REPORTS_KEY) {
+        // The next function key after the sections: the Reports screen (日结, reconciliation).
+        e.preventDefault();
+        window.location.assign('/reports');
       }
     };
     const onHash = () => setTab(tabFromHash());
@@ -158,6 +164,9 @@ export function Manager() {
           ))}
         </div>
         <div className="mgr-nav-foot">
+          <a className="btn mgr-back mgr-reports-link" href="/reports" data-testid="manager-reports">
+            {t('status.nav.reports')} <kbd>{REPORTS_KEY}</kbd>
+          </a>
           <a className="btn mgr-back" href="/" data-testid="manager-back">
             ← {t('nav.backToCounter')}
           </a>
