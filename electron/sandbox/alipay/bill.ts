@@ -5,6 +5,8 @@
  */
 import { zipSync } from 'fflate';
 import iconv from 'iconv-lite';
+import { createHash } from 'node:crypto';
+import type { BillFaults } from '../common/billFaults';
 import { beijingDate, beijingDateTime, beijingMidnight } from '../common/time';
 import { yuan } from './money';
 import { type SandboxTrade } from './trades';
@@ -29,9 +31,19 @@ export function serviceFeeFen(amountFen: number): number {
   return Math.floor((amountFen * 6 + 500) / 1000);
 }
 
-/** Payments whose payment and refunds whose refund fell on `date` (Beijing). */
-export function billLines(trades: SandboxTrade[], date: string): BillLine[] {
+/** Payments whose payment and refunds whose refund fell on `date` (Beijing). Bill faults (tests) apply here. */
+export function billLines(trades: SandboxTrade[], date: string, faults?: BillFaults): BillLine[] {
   const lines: BillLine[] = [];
+  for (const foreign of faults?.foreignPayments(date) ?? []) {
+    // A paid trade of another system on the same account, at noon of the day.
+    const at = beijingMidnight(date) + 12 * 3_600_000;
+    const digits = BigInt(`0x${createHash('sha1').update(foreign.outTradeNo).digest('hex')}`).toString().slice(0, 16);
+    lines.push({
+      kind: 'payment', tradeNo: `${date.replaceAll('-', '')}2200${digits}`, outTradeNo: foreign.outTradeNo, subject: '其他系统的交易',
+      createdAt: at, finishedAt: at, buyerLogonId: 'oth***@example.com', storeId: '', amountFen: foreign.amountFen, outRequestNo: '',
+      feeFen: -serviceFeeFen(foreign.amountFen),
+    });
+  }
   for (const trade of trades) {
     const common = {
       tradeNo: trade.tradeNo ?? '',
@@ -42,11 +54,16 @@ export function billLines(trades: SandboxTrade[], date: string): BillLine[] {
       storeId: trade.storeId ?? '',
     };
     if (trade.paidAt !== undefined && beijingDate(trade.paidAt) === date) {
-      lines.push({ ...common, kind: 'payment', finishedAt: trade.paidAt, amountFen: trade.totalFen, outRequestNo: '', feeFen: -serviceFeeFen(trade.totalFen) });
+      const fault = faults?.payment(trade.outTradeNo, trade.totalFen) ?? { drop: false, amountFen: trade.totalFen };
+      if (!fault.drop) {
+        lines.push({ ...common, kind: 'payment', finishedAt: trade.paidAt, amountFen: fault.amountFen, outRequestNo: '', feeFen: -serviceFeeFen(fault.amountFen) });
+      }
     }
     for (const refund of trade.refunds) {
       if (beijingDate(refund.at) !== date) continue;
-      lines.push({ ...common, kind: 'refund', finishedAt: refund.at, amountFen: refund.amountFen, outRequestNo: refund.outRequestNo, feeFen: 0 });
+      const fault = faults?.refund(trade.outTradeNo, refund.outRequestNo, refund.amountFen) ?? { drop: false, amountFen: refund.amountFen };
+      if (fault.drop) continue;
+      lines.push({ ...common, kind: 'refund', finishedAt: refund.at, amountFen: fault.amountFen, outRequestNo: refund.outRequestNo, feeFen: 0 });
     }
   }
   return lines.sort((a, b) => a.finishedAt - b.finishedAt);
@@ -154,8 +171,8 @@ export function zipWithGbkNames(files: Array<{ name: string; bytes: Uint8Array }
   return zip;
 }
 
-export function tradeBillZip(trades: SandboxTrade[], sellerId: string, date: string, exportedAt: number): Uint8Array {
-  const lines = billLines(trades, date);
+export function tradeBillZip(trades: SandboxTrade[], sellerId: string, date: string, exportedAt: number, faults?: BillFaults): Uint8Array {
+  const lines = billLines(trades, date, faults);
   const stem = `${sellerId}0156_${date.replaceAll('-', '')}`;
   return zipWithGbkNames([
     { name: `${stem}_业务明细.csv`, bytes: iconv.encode(detailCsv(lines, sellerId, date, exportedAt), 'gbk') },

@@ -21,8 +21,12 @@
  *   GET    /__sandbox/notifications          delivery log
  *   POST   /__sandbox/settle                 apply due transitions now (with a moved clock)
  *   POST   /__sandbox/reset                  forget all state, default behaviour
+ *   GET    /__sandbox/bill-faults            bill faults in force
+ *   POST   /__sandbox/bill-faults            {kind: drop-line|alter-amount|add-foreign-payment, …} (common/billFaults.ts)
+ *   DELETE /__sandbox/bill-faults
  */
 import { z } from 'zod';
+import type { BillFault, BillFaultInput } from '../common/billFaults';
 import { OUTCOME_BY_SUFFIX, payOutcomeSchema, type PayOutcome } from './authCodes';
 import { type AlipaySandboxBehaviour, type AlipaySandboxBehaviourPatch } from './behaviour';
 import { faultSpecSchema, type ActiveFault, type FaultSpecInput } from './faults';
@@ -56,6 +60,10 @@ export interface AlipaySandboxControl {
   settle(): void;
   /** Forgets trades, scripts, faults, notifications and bills; behaviour back to its defaults. */
   reset(): void;
+  /** Makes the trade bills differ from the trades (a dropped, altered or foreign line), for reconciliation tests. */
+  injectBillFault(fault: BillFaultInput): BillFault;
+  billFaults(): BillFault[];
+  clearBillFaults(): void;
 }
 
 export interface Reply {
@@ -156,6 +164,20 @@ export function runControl(method: string, pathname: string, body: Buffer, contr
   if (method === 'POST' && path === '/settle') {
     control.settle();
     return { status: 200, json: { ok: true } };
+  }
+  if (path === '/bill-faults') {
+    if (method === 'GET') return { status: 200, json: { faults: control.billFaults() } };
+    if (method === 'DELETE') {
+      control.clearBillFaults();
+      return { status: 200, json: { ok: true } };
+    }
+    if (method === 'POST') {
+      try {
+        return { status: 200, json: control.injectBillFault(JSON.parse(body.toString('utf8') || '{}') as BillFaultInput) };
+      } catch (error) {
+        return bad(error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : 'invalid bill fault');
+      }
+    }
   }
   if (method === 'POST' && path === '/reset') {
     control.reset();

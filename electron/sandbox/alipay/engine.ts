@@ -8,6 +8,7 @@ import { beijingDateTime } from '../common/time';
 import { authCodeFor, type PayOutcome } from './authCodes';
 import { applyBehaviourPatch, DEFAULT_BEHAVIOUR, type AlipaySandboxBehaviour, type AlipaySandboxBehaviourPatch } from './behaviour';
 import { billLines, tradeBillZip } from './bill';
+import { BillFaults, type BillFault, type BillFaultInput } from '../common/billFaults';
 import { type AlipaySandboxControl, type ControlResult } from './control';
 import { FaultPlan, type FaultSpec, type FaultSpecInput, type SandboxOperation } from './faults';
 import { type AlipaySandboxKeys } from './keys';
@@ -48,6 +49,8 @@ export class AlipaySandboxEngine implements AlipaySandboxControl {
   private readonly usedAuthCodes = new Map<string, string>();
   private readonly notifier: Notifier;
   private readonly bills = new Map<string, StoredBill>();
+  /** Lines dropped, altered or added when bills are generated (reconciliation tests). */
+  private readonly billFaultList = new BillFaults();
   private readonly timers = new Set<NodeJS.Timeout>();
   private forgeryKey: Promise<KeyObject> | undefined;
   private baseUrl = 'http://127.0.0.1';
@@ -115,6 +118,18 @@ export class AlipaySandboxEngine implements AlipaySandboxControl {
     this.faultPlan.clear();
   }
 
+  injectBillFault(fault: BillFaultInput): BillFault {
+    return this.billFaultList.add(fault);
+  }
+
+  billFaults(): BillFault[] {
+    return this.billFaultList.list();
+  }
+
+  clearBillFaults(): void {
+    this.billFaultList.clear();
+  }
+
   takeFault(op: SandboxOperation): FaultSpec | undefined {
     return this.faultPlan.take(op);
   }
@@ -157,6 +172,7 @@ export class AlipaySandboxEngine implements AlipaySandboxControl {
     this.faultPlan.clear();
     this.notifier.clear();
     this.bills.clear();
+    this.billFaultList.clear();
     this.current = structuredClone(DEFAULT_BEHAVIOUR);
   }
 
@@ -214,12 +230,12 @@ export class AlipaySandboxEngine implements AlipaySandboxControl {
 
   private issueBillUrl(date: string): string | undefined {
     const trades = this.book.all();
-    if (billLines(trades, date).length === 0) return undefined;
+    if (billLines(trades, date, this.billFaultList).length === 0) return undefined;
     const now = this.now();
     const token = randomBytes(16).toString('hex');
     const day = date.replaceAll('-', '');
     const fileName = `${this.keys.sellerId}0156_${day}.csv.zip`;
-    this.bills.set(token, { zip: tradeBillZip(trades, this.keys.sellerId, date, now), expiresAt: now + this.current.billUrlTtlMs, fileName });
+    this.bills.set(token, { zip: tradeBillZip(trades, this.keys.sellerId, date, now, this.billFaultList), expiresAt: now + this.current.billUrlTtlMs, fileName });
     const query = new URLSearchParams({
       bizType: 'trade',
       userId: `${this.keys.sellerId}0156`,

@@ -258,6 +258,9 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     notifications: () => engine.notifications(),
     settle: () => engine.settle(),
     reset: () => engine.reset(),
+    injectBillFault: (fault) => engine.injectBillFault(fault),
+    billFaults: () => engine.billFaults(),
+    clearBillFaults: () => engine.clearBillFaults(),
     close: async () => {
       engine.shutdown();
       server.closeAllConnections();

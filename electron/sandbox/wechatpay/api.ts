@@ -241,7 +241,7 @@ export function runApi(route: Route, request: ApiRequest, ctx: ApiContext): Repl
       if (billDate === null) return paramError('bill_date', '缺少参数', 'query');
       const result = ctx.bills.request(
         { billDate, billType: request.url.searchParams.get('bill_type') ?? 'ALL', tarType: request.url.searchParams.get('tar_type') },
-        { trades: book.all(), refunds: book.refunds() },
+        { trades: book.all(), refunds: book.refunds(), merchant: { appid: ctx.appid, mchid: ctx.mchid } },
         { availability: behaviour.billAvailability, ttlMs: behaviour.billUrlTtlMs },
       );
       if (!result.ok) return errorReply(result);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { randomAlphanumeric } from '../common/keys';
+import { BillFaults } from '../common/billFaults';
 import { beijingDate, beijingDateTime, beijingMidnight } from '../common/time';
 import type { SandboxRefund, SandboxTrade } from './trades';
 
@@ -81,12 +82,35 @@ function refundLine(trade: SandboxTrade, refund: SandboxRefund, at: number): Bil
   };
 }
 
-/** The bill's lines for one Beijing date, oldest first; empty when nothing happened that day. */
-function linesFor(date: string, trades: SandboxTrade[], refunds: SandboxRefund[], billType: BillType): BillLine[] {
+/** A paid trade of another system on the same merchant account (a bill fault), at noon of its day. */
+function foreignTrade(outTradeNo: string, amountFen: number, date: string, merchant: { appid: string; mchid: string }): SandboxTrade {
+  const digits = BigInt(`0x${createHash('sha1').update(outTradeNo).digest('hex')}`).toString().slice(0, 18);
+  const paidAt = beijingMidnight(date) + 12 * 3_600_000;
+  return {
+    outTradeNo, tradeType: 'NATIVE', appid: merchant.appid, mchid: merchant.mchid, description: '其他系统的交易', totalFen: amountFen,
+    expiresAt: paidAt, state: 'SUCCESS', createdAt: paidAt, paidAt, transactionId: `4200${digits}`, fingerprint: '', reverseCalls: 0,
+  };
+}
+
+/** The bill's lines for one Beijing date, oldest first; empty when nothing happened that day. Bill faults apply here. */
+function linesFor(
+  date: string,
+  trades: SandboxTrade[],
+  refunds: SandboxRefund[],
+  billType: BillType,
+  faults: BillFaults,
+  merchant: { appid: string; mchid: string },
+): BillLine[] {
   const entries: Array<{ at: number; line: BillLine }> = [];
   if (billType !== 'REFUND') {
     for (const trade of trades) {
-      if (trade.paidAt !== undefined && beijingDate(trade.paidAt) === date) entries.push({ at: trade.paidAt, line: paymentLine(trade, trade.paidAt) });
+      if (trade.paidAt === undefined || beijingDate(trade.paidAt) !== date) continue;
+      const fault = faults.payment(trade.outTradeNo, trade.totalFen);
+      if (!fault.drop) entries.push({ at: trade.paidAt, line: paymentLine({ ...trade, totalFen: fault.amountFen }, trade.paidAt) });
+    }
+    for (const foreign of faults.foreignPayments(date)) {
+      const trade = foreignTrade(foreign.outTradeNo, foreign.amountFen, date, merchant);
+      entries.push({ at: trade.paidAt!, line: paymentLine(trade, trade.paidAt!) });
     }
   }
   if (billType !== 'SUCCESS') {
@@ -94,7 +118,8 @@ function linesFor(date: string, trades: SandboxTrade[], refunds: SandboxRefund[]
     for (const refund of refunds) {
       const trade = byNo.get(refund.outTradeNo);
       if (trade && refund.status === 'SUCCESS' && refund.successAt !== undefined && beijingDate(refund.successAt) === date) {
-        entries.push({ at: refund.successAt, line: refundLine(trade, refund, refund.successAt) });
+        const fault = faults.refund(refund.outTradeNo, refund.outRefundNo, refund.refundFen);
+        if (!fault.drop) entries.push({ at: refund.successAt, line: refundLine(trade, { ...refund, refundFen: fault.amountFen }, refund.successAt) });
       }
     }
   }
@@ -133,12 +158,14 @@ interface StoredFile {
 
 export class BillDesk {
   private readonly files = new Map<string, StoredFile>();
+  /** Lines dropped, altered or added when bills are generated (reconciliation tests). */
+  readonly faults = new BillFaults();
 
   constructor(private readonly now: () => number) {}
 
   request(
     query: { billDate: string; billType: string; tarType: string | null },
-    books: { trades: SandboxTrade[]; refunds: SandboxRefund[] },
+    books: { trades: SandboxTrade[]; refunds: SandboxRefund[]; merchant: { appid: string; mchid: string } },
     options: { availability: 'immediate' | 'next-day-10am'; ttlMs: number },
   ): BillRequestResult {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(query.billDate) || Number.isNaN(beijingMidnight(query.billDate))) {
@@ -154,7 +181,7 @@ export class BillDesk {
     if (options.availability === 'next-day-10am' && now < dayStart + 34 * 60 * 60 * 1000) {
       return { ok: false, status: 400, code: 'STATEMENT_CREATING', message: '账单生成中，请于次日 10 点后再下载' };
     }
-    const lines = linesFor(query.billDate, books.trades, books.refunds, query.billType);
+    const lines = linesFor(query.billDate, books.trades, books.refunds, query.billType, this.faults, books.merchant);
     if (lines.length === 0) return { ok: false, status: 400, code: 'NO_STATEMENT_EXIST', message: '该日期无交易，账单不存在' };
     const file = Buffer.from(renderBill(lines), 'utf8');
     const token = randomAlphanumeric(43);

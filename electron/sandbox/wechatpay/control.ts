@@ -16,9 +16,13 @@
  *   GET    /__sandbox/behaviour
  *   POST   /__sandbox/behaviour              a partial behaviour (see behaviour.ts)
  *   GET    /__sandbox/notifications          delivery log
+ *   GET    /__sandbox/bill-faults            bill faults in force
+ *   POST   /__sandbox/bill-faults            {kind: drop-line|alter-amount|add-foreign-payment, …} (common/billFaults.ts)
+ *   DELETE /__sandbox/bill-faults
  */
 import { z } from 'zod';
 import type { Reply } from './api';
+import type { BillFault, BillFaultInput } from '../common/billFaults';
 import type { WechatSandboxBehaviour, WechatSandboxBehaviourPatch } from './behaviour';
 import { codepayOutcomeSchema, type CodepayOutcome } from './codepayScripts';
 import { operationSchema, type ActiveFault, type FaultSpecInput } from './faults';
@@ -47,6 +51,10 @@ export interface WechatSandboxControl {
   notifications(): DeliveryRecord[];
   /** Applies due transitions now (handy with a fake clock). */
   settle(): void;
+  /** Makes the trade bills differ from the trades (a dropped, altered or foreign line), for reconciliation tests. */
+  injectBillFault(fault: BillFaultInput): BillFault;
+  billFaults(): BillFault[];
+  clearBillFaults(): void;
 }
 
 const paySchema = z.object({ out_trade_no: z.string().min(1), delay_ms: z.number().int().min(0).optional(), completes_despite_close: z.boolean().optional() });
@@ -134,5 +142,19 @@ export function runControl(method: string, pathname: string, body: Buffer, contr
     }
   }
   if (method === 'GET' && path === '/notifications') return { status: 200, json: { deliveries: control.notifications() } };
+  if (path === '/bill-faults') {
+    if (method === 'GET') return { status: 200, json: { faults: control.billFaults() } };
+    if (method === 'DELETE') {
+      control.clearBillFaults();
+      return { status: 200, json: { ok: true } };
+    }
+    if (method === 'POST') {
+      try {
+        return { status: 200, json: control.injectBillFault(JSON.parse(body.toString('utf8') || '{}') as BillFaultInput) };
+      } catch (error) {
+        return bad(error instanceof Error ? error.message : 'invalid bill fault');
+      }
+    }
+  }
   return { status: 404, json: { code: 'NOT_FOUND', message: `no control route ${method} ${pathname}` } };
 }

@@ -201,6 +201,9 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       book.settle();
       armTimers();
     },
+    injectBillFault: (fault) => bills.faults.add(fault),
+    billFaults: () => bills.faults.list(),
+    clearBillFaults: () => bills.faults.clear(),
   };
 
   const send = (response: ServerResponse, reply: Reply, signer: PlatformSigner | undefined, cors: boolean): void => {
