@@ -12,6 +12,7 @@
  *     POST /v1/admin/terminals/:terminalId/revoke
  *     GET  /v1/admin/sales?from=&to=&groupBy=store|terminal|day|tender[&storeCode=]
  *     GET  /v1/admin/sync-health[?storeCode=]
+ *     GET  /v1/admin/stores/:storeCode/days/:date         one business day as the till's 日结 (cloud/dayReport.ts)
  *   POST /v1/enrol                                       the one-time code is the credential
  *   terminal (HMAC-signed, wire.ts)
  *     POST /v1/sync/orders
@@ -42,6 +43,7 @@ import { readAlipayNotification, type AlipayStoreConfig } from './notify/alipay'
 import { NotificationRefused, type NormalisedNotification } from './notify/types';
 import { readWechatNotification, type WechatStoreConfig } from './notify/wechat';
 import { salesReport, syncHealth } from './reports';
+import { dayReport } from './dayReport';
 import { checkSecretKey, keyFromAdminToken, SecretBox } from './secrets';
 import { createStore, createStoreBody, providersBody, setProviders } from './stores';
 import { authenticateTerminal, createEnrolmentCode, enrol, purgeExpiredNonces, revokeTerminal } from './terminals';
@@ -365,6 +367,54 @@ export async function buildCloudApp(options: BuildCloudAppOptions): Promise<Fast
         },
       },
       async (request) => salesReport(db, parseWith(salesQuery, request.query)),
+    );
+
+    // One store's business day as the till's 日结 computes it (cloud/dayReport.ts has the definitions).
+    const fenTotals = ['grossFen', 'lineDiscountsFen', 'orderDiscountsFen', 'couponsFen', 'roundingFen', 'deliveryFeesFen', 'salesFen', 'taxFen', 'refundsFen',
+      'automaticRefundsFen', 'netFen', 'orderCount', 'refundCount', 'averageTicketFen', 'itemsSold'];
+    const integerObject = (keys: string[], extra: Record<string, unknown> = {}) => ({
+      type: 'object',
+      properties: { ...Object.fromEntries(keys.map((k) => [k, { type: 'integer' }])), ...extra },
+      required: [...keys, ...Object.keys(extra)],
+    });
+    admin.get(
+      '/v1/admin/stores/:storeCode/days/:date',
+      {
+        schema: {
+          params: {
+            type: 'object',
+            properties: { storeCode: codeParam, date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+            required: ['storeCode', 'date'],
+          },
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                storeCode: { type: 'string' },
+                storeName: { type: 'string' },
+                businessDate: { type: 'string' },
+                timeZone: { type: 'string' },
+                totals: integerObject(fenTotals),
+                tenders: { type: 'array', items: integerObject(['takenFen', 'paymentCount', 'refundedFen', 'refundCount', 'netFen'], { tender: { type: 'string' } }) },
+                cashiers: { type: 'array', items: integerObject(['orderCount', 'salesFen', 'refundsFen'], { cashierId: { type: ['string', 'null'] } }) },
+                hours: { type: 'array', items: integerObject(['hour', 'orderCount', 'salesFen']) },
+                topProducts: {
+                  type: 'array',
+                  items: integerObject(['quantity', 'netFen'], { sku: { type: 'string' }, name: { type: 'string' }, soldBy: { type: 'string', enum: ['unit', 'weight'] } }),
+                },
+              },
+              required: ['storeCode', 'storeName', 'businessDate', 'timeZone', 'totals', 'tenders', 'cashiers', 'hours', 'topProducts'],
+            },
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const { storeCode, date } = request.params as { storeCode: string; date: string };
+        const parsed = Date.parse(`${date}T00:00:00Z`);
+        if (Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== date) throw new CloudHttpError('BAD_REQUEST', { zh: `日期无效 ${date}`, en: `not a date: ${date}` });
+        return dayReport(db, storeCode, date);
+      },
     );
 
     admin.get(

@@ -157,9 +157,14 @@ p AS (
   SELECT * FROM json_to_recordset($2::json) AS x(order_id text, id text, tender text, method text, out_trade_no text, amount_fen bigint,
     tendered_fen bigint, change_fen bigint, state text, provider_trade_no text, created_at timestamptz, succeeded_at timestamptz)
 )
-INSERT INTO order_refunds (order_id, id, payment_id, out_refund_no, amount_fen, reason, state, automatic, provider_refund_id, created_at, succeeded_at)
-SELECT * FROM json_to_recordset($3::json) AS x(order_id text, id text, payment_id text, out_refund_no text, amount_fen bigint, reason text,
-  state text, automatic boolean, provider_refund_id text, created_at timestamptz, succeeded_at timestamptz)`;
+INSERT INTO order_refunds (order_id, id, payment_id, out_refund_no, amount_fen, reason, state, automatic, provider_refund_id, created_at, succeeded_at,
+  business_date, requested_by)
+SELECT x.order_id, x.id, x.payment_id, x.out_refund_no, x.amount_fen, x.reason, x.state, x.automatic, x.provider_refund_id, x.created_at, x.succeeded_at,
+  -- An older till sends no refund day: the order's day, as migration 0002 did for stored refunds.
+  coalesce(x.business_date, x.order_business_date), x.requested_by
+FROM json_to_recordset($3::json) AS x(order_id text, id text, payment_id text, out_refund_no text, amount_fen bigint, reason text,
+  state text, automatic boolean, provider_refund_id text, created_at timestamptz, succeeded_at timestamptz, business_date date, requested_by text,
+  order_business_date date)`;
 
 /**
  * Gaps. $3: the days touched (JSON array), $5: (business_date, seq) of the orders written now.
@@ -284,6 +289,9 @@ function childRows(orders: OrderWire[]) {
         provider_refund_id: r.providerRefundId,
         created_at: isoOrNull(r.createdAt),
         succeeded_at: isoOrNull(r.succeededAt),
+        business_date: r.businessDate ?? null,
+        requested_by: r.requestedBy ?? null,
+        order_business_date: o.businessDate,
       });
     }
   }

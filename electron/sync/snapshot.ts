@@ -78,6 +78,8 @@ export function toOrderWire(identity: SnapshotIdentity, order: OrderRow, lines: 
       providerRefundId: refund.provider_refund_id,
       createdAt: iso(refund.created_at),
       succeededAt: iso(refund.succeeded_at),
+      businessDate: refund.business_date,
+      requestedBy: refund.requested_by,
     })),
   };
 }

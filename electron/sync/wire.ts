@@ -85,6 +85,10 @@ export const refundWire = z
     providerRefundId: text(64).nullable(),
     createdAt: isoTime,
     succeededAt: isoTime.nullable(),
+    /** The business day the refund counts in (refunds.business_date); absent from older tills. */
+    businessDate: businessDate.nullable().optional(),
+    /** Who asked for it (refunds.requested_by; null: an automatic refund); absent from older tills. */
+    requestedBy: text(40).nullable().optional(),
   })
   .strict();
 
