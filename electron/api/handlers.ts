@@ -16,7 +16,6 @@ import { latestReconciliation, repairReconciliationIssue, runReconciliation } fr
 import { printTestPage, testProviderConnection } from './diagnostics';
 import { currentShift, drawerActor, shiftReport, toShiftDto } from './shifts';
 import { printReport, reportCsv, reportHtml, type ReportSources } from './reports';
-import type { ShiftReport } from '../reports/types';
 
 export interface HandlerContext {
   core: Core;
@@ -60,11 +59,7 @@ async function approverOf(ctx: HandlerContext, approval: { username: string; pin
 function reportSources(ctx: HandlerContext): ReportSources {
   return {
     day: (date) => HANDLERS['report.day'](ctx, { date }),
-    shift: async (shiftId) => {
-      const shiftReport = (HANDLERS as Partial<Record<string, (c: HandlerContext, i: unknown) => unknown>>)['shift.report'];
-      if (!shiftReport) throw new TillError('SHIFT_NOT_FOUND', { shiftId: shiftId ?? '' });
-      return (await shiftReport(ctx, { shiftId })) as ShiftReport;
-    },
+    shift: (shiftId) => HANDLERS['shift.report'](ctx, { shiftId }),
   };
 }
 

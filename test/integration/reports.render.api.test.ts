@@ -3,7 +3,7 @@ import { startTestCore, PINS, type TestCore } from '../support/core';
 import { startFakePrinter } from '../support/fakePrinter';
 import { decodeGb18030 } from '../support/gb18030';
 import type { OrderDto } from '../../electron/api/dto';
-import type { DayReport } from '../../electron/reports/types';
+import type { DayReport, ShiftReport } from '../../electron/reports/types';
 import { moneyText } from '../../electron/reports/render';
 
 let t: TestCore | undefined;
@@ -75,6 +75,28 @@ describe('report.print / report.html / report.csv', () => {
     const row = t.core.db.prepare("SELECT details FROM audit_log WHERE action = 'report.printed'").get() as { details: string };
     expect(JSON.parse(row.details)).toMatchObject({ ok: false, code: 'PRINTER_UNREACHABLE' });
     expect(await t.call('report.print', { kind: 'day' }, manager)).toMatchObject({ ok: false });
+  });
+
+  it('prints and renders the shift (X) report of the open shift', async () => {
+    t = await startTestCore();
+    const printer = await startFakePrinter();
+    closers.push(() => printer.close());
+    const manager = await t.login('manager', PINS.manager);
+    await t.ok('settings.set', { key: 'printing.receiptPrinter', value: { kind: 'network', host: '127.0.0.1', port: printer.port, paperWidth: 80 } }, manager);
+    const shiftId = openShift(t);
+    const order = await cashSale(t, manager);
+    const x = await t.ok<ShiftReport>('shift.report', {}, manager);
+    expect(x.sales.salesFen).toBe(order.totalFen);
+    await t.ok('report.print', { kind: 'shift', lang: 'zh-CN' }, manager);
+    const [job] = await printer.waitForJobs(1);
+    const text = decodeGb18030(job!);
+    expect(text).toContain('交班报表（X）');
+    expect(x.cash.shiftId).toBe(shiftId);
+    expect(text).toMatch(new RegExp(`备用金 +${moneyText(x.cash.openingFloatFen, '\uffe5').replace(/[.$]/g, '\\$&')}`));
+    expect(text).toMatch(new RegExp(`应有现金 +${moneyText(x.cash.expectedFen, '\uffe5').replace(/[.$]/g, '\\$&')}`));
+    const { html } = await t.ok<{ html: string }>('report.html', { kind: 'shift', shiftId: x.cash.shiftId, lang: 'en' }, manager);
+    expect(html).toContain('Shift report (X)');
+    expect(html).toContain(`data-total="expected">${moneyText(x.cash.expectedFen)}<`);
   });
 
   it('serves the HTML and the CSV of the same day, managers only', async () => {
