@@ -42,7 +42,8 @@ tr.strong td { font-weight: 700; border-top: 2px solid #111; }
 .neg { color: #b00020; font-weight: 700; }
 .warn { color: #8a5a00; }
 .empty { color: #666; font-style: italic; }
-svg.hours { width: 100%; height: auto; max-height: 70mm; }
+svg.hours { width: 100%; height: auto; max-height: 60mm; }
+td { overflow-wrap: anywhere; }
 svg.hours rect.bar { fill: #2d6cdf; }
 svg.hours text { font-size: 9px; fill: #333; }
 @media screen { body { background: #eee; } .report { background: #fff; padding: 8mm 10mm; margin: 4mm auto; box-shadow: 0 0 4px #aaa; } }
@@ -106,30 +107,37 @@ function tendersTable(tenders: TenderTotals[], L: ReportLabels): string {
  */
 export function hourChartSvg(hours: HourTotals[], L: ReportLabels): string {
   if (hours.length === 0) return `<p class="empty">${escapeHtml(L.none)}</p>`;
+  // A fixed 24-hour axis, so the same hour sits in the same place on every day's report.
   const sorted = [...hours].sort((a, b) => a.hour - b.hour);
   const max = Math.max(1, ...sorted.map((h) => h.salesFen));
-  const slot = 28;
-  const chartHeight = 120;
-  const top = 16;
-  const width = Math.max(sorted.length * slot + 8, 200);
+  const slot = 24;
+  const barWidth = 16;
+  const chartHeight = 100;
+  const top = 14;
+  const left = 4;
+  const width = left * 2 + 24 * slot;
+  const axis = Array.from({ length: 24 }, (_, hour) => hour)
+    .filter((hour) => hour % 3 === 0 || sorted.some((h) => h.hour === hour))
+    .map((hour) => `<text x="${left + hour * slot + slot / 2}" y="${top + chartHeight + 12}" text-anchor="middle">${String(hour).padStart(2, '0')}</text>`)
+    .join('');
   const bars = sorted
-    .map((h, index) => {
+    .map((h) => {
       const height = Math.max(1, Math.floor((Math.max(0, h.salesFen) * chartHeight) / max));
-      const x = 6 + index * slot;
+      const x = left + h.hour * slot + (slot - barWidth) / 2;
       const y = top + chartHeight - height;
       const label = `${hourRange(h.hour)} ${moneyText(h.salesFen)} (${h.orderCount})`;
       return (
-        `<rect class="bar" data-hour="${h.hour}" data-fen="${h.salesFen}" x="${x}" y="${y}" width="${slot - 8}" height="${height}"><title>${escapeHtml(label)}</title></rect>` +
-        `<text x="${x + (slot - 8) / 2}" y="${top + chartHeight + 12}" text-anchor="middle">${String(h.hour).padStart(2, '0')}</text>`
+        `<rect class="bar" data-hour="${h.hour}" data-fen="${h.salesFen}" x="${x}" y="${y}" width="${barWidth}" height="${height}"><title>${escapeHtml(label)}</title></rect>` +
+        `<text x="${x + barWidth / 2}" y="${y - 3}" text-anchor="middle">${h.orderCount}</text>`
       );
     })
     .join('');
-  return `<svg class="hours" role="img" aria-label="${escapeHtml(L.byHour)}" viewBox="0 0 ${width} ${top + chartHeight + 18}" xmlns="http://www.w3.org/2000/svg"><line x1="0" y1="${top + chartHeight}" x2="${width}" y2="${top + chartHeight}" stroke="#999"/>${bars}</svg>`;
+  return `<svg class="hours" role="img" aria-label="${escapeHtml(L.byHour)}" viewBox="0 0 ${width} ${top + chartHeight + 16}" xmlns="http://www.w3.org/2000/svg"><line x1="0" y1="${top + chartHeight}" x2="${width}" y2="${top + chartHeight}" stroke="#999"/>${bars}${axis}</svg>`;
 }
 
 function shiftRow(s: ShiftCash, L: ReportLabels, timeZone: string): string {
   const who = s.openedByName ?? s.openedBy;
-  const when = `${localDateTime(s.openedAt, timeZone)} – ${s.closedAt ? localDateTime(s.closedAt, timeZone) : L.open}`;
+  const when = `${localDateTime(s.openedAt, timeZone).slice(5)} – ${s.closedAt ? localDateTime(s.closedAt, timeZone).slice(5) : L.open}`;
   return `<tr>${cell(`${s.terminalId} · ${who}`)}${cell(when)}${cell(moneyText(s.openingFloatFen), true)}${cell(moneyText(s.cashTakenFen), true)}${cell(moneyText(s.changeGivenFen), true)}${cell(moneyText(s.cashRefundsFen), true)}${cell(`${moneyText(s.cashInFen)} / ${moneyText(s.cashOutFen)}`, true)}${cell(moneyText(s.expectedFen), true)}${cell(s.countedFen === null ? L.notCounted : moneyText(s.countedFen), true)}${cell(s.differenceFen === null ? '—' : signedMoneyText(s.differenceFen), true, differenceClass(s.differenceFen))}</tr>`;
 }
 
