@@ -14,6 +14,7 @@ import { openDatabase } from '../db/connection';
 import { seedDemoStore } from '../db/seed/demoStore';
 import type { OrderLineRow, OrderRow, PaymentRow } from '../db/stores/orders';
 import { OrderStore } from '../db/stores/orders';
+import { openDemoShift } from '../test/support/core';
 
 const count = Number(process.argv[2] ?? 1000);
 const dir = mkdtempSync(join(tmpdir(), 'till-bench-orders-'));
@@ -24,6 +25,7 @@ function rate(n: number, ms: number): string {
 
 async function main(): Promise<void> {
   const core = await createCore({ dbFile: join(dir, 'core.sqlite'), demo: true });
+  openDemoShift(core); // no sale without an open shift (the drawer) on the terminal
   const cashier = await core.sessions.login({ username: 'cashier', pin: '1234' });
   const actor = { userId: cashier.userId, terminalId: cashier.terminalId };
   const barcodes = (

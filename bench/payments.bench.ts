@@ -17,6 +17,7 @@ import { authCodeWithSuffix as wechatCode } from '../electron/sandbox/wechatpay'
 import { authCodeWithSuffix as alipayCode } from '../electron/sandbox/alipay';
 import type { PaymentProgress } from '../electron/payments/attempts/engine';
 import type { PaymentProvider } from '../electron/payments/provider';
+import { openDemoShift } from '../test/support/core';
 
 const count = Number(process.argv[2] ?? 300);
 const dir = mkdtempSync(join(tmpdir(), 'till-bench-payments-'));
@@ -47,6 +48,7 @@ function timeProviderCalls(provider: PaymentProvider, into: number[]): void {
 
 async function main(): Promise<void> {
   const core = await createCore({ dbFile: join(dir, 'till.sqlite'), demo: true });
+  openDemoShift(core); // no sale without an open shift (the drawer) on the terminal
   const sandboxes = await startDemoSandboxes(core.providers, { wechat: { notify: { enabled: false } }, alipay: { notify: { enabled: false } } });
   const session = await core.sessions.login({ username: 'cashier', pin: '1234' });
   const actor = { userId: session.userId, terminalId: session.terminalId };

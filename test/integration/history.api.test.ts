@@ -245,12 +245,14 @@ describe('reprint', () => {
 });
 
 describe('status.get', () => {
-  it('counts the sync backlog, shows no shift, and providers unconfigured without a provider', async () => {
+  it('counts the sync backlog, shows the open shift, and providers unconfigured without a provider', async () => {
     t = await startTestCore();
     expect(await t.call('status.get', {})).toMatchObject({ ok: false, error: { code: 'NOT_LOGGED_IN' } });
     const token = await t.login('cashier', PINS.cashier);
     const before = await t.ok<StatusDto>('status.get', {}, token);
-    expect(before.shift).toBeNull();
+    // startTestCore opened a shift on the demo terminal as the demo manager.
+    const open = t.core.shifts.current(t.core.identity().terminalId)!;
+    expect(before.shift).toEqual({ id: open.id, openedAt: open.opened_at, openedByName: '李强 (店长)' });
     expect(before.sync.lastSuccessAt).toBeNull();
     expect(before.providers.wechat.state).toBe('unconfigured');
     expect(before.providers.alipay.state).toBe('unconfigured');

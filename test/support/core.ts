@@ -1,5 +1,6 @@
 import { createCore, type Core } from '../../electron/core/createCore';
 import type { ApiMethodName, ApiResult } from '../../electron/api/contract';
+import { getUserByUsername } from '../../db/stores/users';
 import { tempDir } from './tempDb';
 
 export interface TestClock {
@@ -25,9 +26,26 @@ export interface TestCore {
   cleanup: () => Promise<void>;
 }
 
-/** A real core on a fresh SQLite file with the demo store, users and catalog. */
+/**
+ * Opens a shift (the drawer) on the demo terminal as the demo manager, with `floatFen` counted,
+ * unless one is already open: no sale goes through without one. Returns the open shift's id.
+ */
+export function openDemoShift(core: Core, floatFen = 0): string {
+  const terminalId = core.identity().terminalId;
+  const open = core.shifts.current(terminalId);
+  if (open) return open.id;
+  const manager = getUserByUsername(core.db, 'manager');
+  if (!manager) throw new Error('the demo manager is missing');
+  return core.shifts.open({ userId: manager.id, terminalId, managerId: manager.id, approverId: null }, { totalFen: floatFen }).shiftId;
+}
+
+/**
+ * A real core on a fresh SQLite file with the demo store, users and catalog. By default a shift is
+ * open on the demo terminal (float 0, opened by the demo manager) so tests can sell; `shift: false`
+ * starts without one (the till refuses sales until a manager opens a shift).
+ */
 export async function startTestCore(
-  options: { clock?: TestClock; file?: string; cleanup?: () => void; extra?: Partial<Parameters<typeof createCore>[0]> } = {},
+  options: { clock?: TestClock; file?: string; cleanup?: () => void; extra?: Partial<Parameters<typeof createCore>[0]>; shift?: boolean } = {},
 ): Promise<TestCore> {
   const clock = options.clock ?? testClock();
   let file = options.file;
@@ -38,6 +56,7 @@ export async function startTestCore(
     cleanupDir = dir.cleanup;
   }
   const core = await createCore({ dbFile: file, demo: true, clock: clock.now, logger: () => {}, ...options.extra });
+  if (options.shift !== false) openDemoShift(core);
   const call = (method: string, input: unknown = {}, token?: string) => core.dispatcher.dispatch({ method, input, token });
   const ok = async <T,>(method: ApiMethodName, input: unknown = {}, token?: string): Promise<T> => {
     const response = await call(method, input, token);
@@ -53,7 +72,7 @@ export async function startTestCore(
     login: async (username, pin) => (await ok<{ token: string }>('session.login', { username, pin })).token,
     reopen: async () => {
       await core.close();
-      return startTestCore({ clock, file: file!, cleanup: cleanupDir, ...(options.extra ? { extra: options.extra } : {}) });
+      return startTestCore({ clock, file: file!, cleanup: cleanupDir, ...(options.extra ? { extra: options.extra } : {}), ...(options.shift === false ? { shift: false } : {}) });
     },
     cleanup: async () => {
       try {

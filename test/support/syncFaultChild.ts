@@ -17,6 +17,7 @@ import { KeyFileKeeper } from '../../electron/host/keyFileKeeper';
 import { TillError } from '../../electron/api/errors';
 import { outboxCounts } from '../../db/stores/outbox';
 import { Prng } from './payments/prng';
+import { openDemoShift } from './core';
 import { CASHIER, cartOf } from './syncTill';
 
 export interface SyncFaultChildConfig {
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
       if (entry.ref !== 'sync') write(`LOG ${entry.level} ${entry.ref} ${entry.message}`.slice(0, 300));
     },
   });
+  // The drawer: no sale without an open shift on the terminal.
+  openDemoShift(core);
   write(`READY ${process.pid}`);
 
   if (config.mode === 'drain') {

@@ -26,6 +26,8 @@ export interface SyncTillOptions {
   closeGraceMs?: number;
   paymentsManual?: boolean;
   paymentTiming?: PaymentTiming;
+  /** false: start without an open shift (sales are refused until one is opened). Default: one is open. */
+  shift?: boolean;
 }
 
 export interface SyncTill extends TestCore {
@@ -66,6 +68,7 @@ export async function startSyncTill(options: SyncTillOptions = {}): Promise<Sync
     clock,
     ...(options.file ? { file: options.file } : {}),
     cleanup: options.file ? () => {} : dir.cleanup,
+    ...(options.shift === false ? { shift: false } : {}),
     extra: {
       secretKeeper: new KeyFileKeeper(keyFile),
       paymentsManual: options.paymentsManual ?? true,

@@ -24,6 +24,7 @@ import type { CartData } from '../../../electron/checkout/cart';
 import { authCodeWithSuffix as wechatCode } from '../../../electron/sandbox/wechatpay';
 import { authCodeWithSuffix as alipayCode } from '../../../electron/sandbox/alipay';
 import { Prng } from './prng';
+import { openDemoShift } from '../core';
 import { registerEndpointClients, SandboxControl, type SandboxEndpoints } from './sandboxes';
 
 export interface KillChildConfig {
@@ -152,6 +153,8 @@ async function main(): Promise<void> {
     });
   });
   const core = await createCore({ dbFile: config.dbFile, demo: true, paymentTiming: config.timing, logger: () => {} });
+  // The drawer: no sale without an open shift on the terminal (kept open across the kills).
+  openDemoShift(core);
   registerEndpointClients(core.providers, config.endpoints, { timeoutMs: config.timeoutMs });
   write(`READY ${process.pid}`);
   const unfinished = () =>

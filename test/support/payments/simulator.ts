@@ -45,6 +45,7 @@ import { authCodeWithSuffix as wechatCode, RETRY_SCHEDULE_SECONDS as WECHAT_RETR
 import { authCodeWithSuffix as alipayCode, RETRY_SCHEDULE_SECONDS as ALIPAY_RETRY_SCHEDULE_SECONDS } from '../../../electron/sandbox/alipay';
 import { ProviderRegistry } from '../../../electron/payments/registry';
 import { Prng, scheduleSeed } from './prng';
+import { openDemoShift } from '../core';
 import { NotificationRelay, REJECTED_STATUS, type RelayStats } from './notifyRelay';
 import {
   registerEndpointClients,
@@ -323,6 +324,8 @@ export class CoreHost {
         if (this.recentLog.length > 20_000) this.recentLog.splice(0, 10_000);
       },
     });
+    // The drawer: no sale without an open shift on the terminal (still open after a restart).
+    openDemoShift(core);
     // As in the app: the engines start (and resume) before the provider clients are configured.
     registerEndpointClients(core.providers, this.config.endpoints, { timeoutMs: this.config.timeoutMs, notifyUrls: this.config.notifyUrls, onCall: this.config.onCall });
     // Progress events wake the schedules waiting on an attempt (they also poll, slowly, as a backstop).
