@@ -138,20 +138,20 @@ export function buildDayReport(db: Database, options: DayReportOptions): DayRepo
       )
       .get(params) as TotalsRow;
 
-    const items = db
+    // One pass over the sales' lines: every SKU's sums, the day's item count over all of them (a
+    // window over the grouped rows, evaluated before the LIMIT), then the ten largest by net.
+    const top = db
       .prepare(
-        `SELECT coalesce(sum(CASE WHEN l.sold_by = 'weight' THEN 1 ELSE l.quantity END), 0) AS items
-         FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE ${DAY_ORDERS} AND ${SALES}`,
+        `WITH bysku AS (
+           SELECT l.sku AS sku, max(l.name) AS name, sum(l.quantity) AS quantity, max(l.sold_by) AS soldBy, sum(l.net_fen) AS netFen,
+                  sum(CASE WHEN l.sold_by = 'weight' THEN 1 ELSE l.quantity END) AS items
+           FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE ${DAY_ORDERS} AND ${SALES} GROUP BY l.sku)
+         SELECT sku, name, quantity, soldBy, netFen, sum(items) OVER () AS itemsSold FROM bysku
+         ORDER BY netFen DESC, sku ASC LIMIT ${TOP_PRODUCTS}`,
       )
-      .get(params) as { items: number };
-
-    const topProducts = db
-      .prepare(
-        `SELECT l.sku AS sku, max(l.name) AS name, sum(l.quantity) AS quantity, max(l.sold_by) AS soldBy, sum(l.net_fen) AS netFen
-         FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE ${DAY_ORDERS} AND ${SALES}
-         GROUP BY l.sku ORDER BY netFen DESC, l.sku ASC LIMIT ${TOP_PRODUCTS}`,
-      )
-      .all(params) as TopProduct[];
+      .all(params) as (TopProduct & { itemsSold: number })[];
+    const itemsSold = top[0]?.itemsSold ?? 0;
+    const topProducts: TopProduct[] = top.map(({ itemsSold: _all, ...product }) => product);
 
     const refundGroups = db
       .prepare(
@@ -186,13 +186,12 @@ export function buildDayReport(db: Database, options: DayReportOptions): DayRepo
     const segments = zoneSegments(timeZone, businessDate);
     const hours = db
       .prepare(
-        `WITH seg AS (SELECT json_extract(value, '$[0]') AS from_s, json_extract(value, '$[1]') AS to_s, json_extract(value, '$[2]') AS off FROM json_each(@segments)),
+        `WITH seg AS MATERIALIZED (SELECT json_extract(value, '$[0]') AS from_s, json_extract(value, '$[1]') AS to_s, json_extract(value, '$[2]') AS off
+                                   FROM json_each(@segments)),
               sold AS (SELECT CAST(strftime('%s', o.paid_at) AS INTEGER) AS at_s, o.total_fen FROM orders o
                        WHERE ${DAY_ORDERS} AND ${SALES} AND o.paid_at IS NOT NULL),
-              placed AS (SELECT sold.total_fen,
-                           (((sold.at_s + coalesce((SELECT seg.off FROM seg WHERE sold.at_s >= seg.from_s AND sold.at_s < seg.to_s), @fallback))
-                             % 86400) + 86400) % 86400 / 3600 AS hour
-                         FROM sold)
+              placed AS (SELECT sold.total_fen, (((sold.at_s + coalesce(seg.off, @fallback)) % 86400) + 86400) % 86400 / 3600 AS hour
+                         FROM sold LEFT JOIN seg ON sold.at_s >= seg.from_s AND sold.at_s < seg.to_s)
          SELECT hour, count(*) AS orderCount, sum(total_fen) AS salesFen FROM placed GROUP BY hour ORDER BY hour`,
       )
       .all({ ...params, segments: JSON.stringify(segments), fallback: zoneOffsetSeconds(timeZone, Date.parse(`${businessDate}T00:00:00Z`) + options.dayStartHour * 3_600_000) }) as HourTotals[];
@@ -254,7 +253,7 @@ export function buildDayReport(db: Database, options: DayReportOptions): DayRepo
       orderCount: t.orders,
       refundCount,
       averageTicketFen: t.orders === 0 ? 0 : Math.floor(t.sales / t.orders),
-      itemsSold: items.items,
+      itemsSold,
     };
 
     return {
