@@ -208,10 +208,14 @@ export function buildDayReport(db: Database, options: DayReportOptions): DayRepo
 
     const unsynced = db
       .prepare(
-        `SELECT o.id AS orderId, o.order_no AS orderNo, o.state AS state, min(x.created_at) AS pendingSince,
-                max(x.dead_at IS NOT NULL) AS dead
-         FROM orders o JOIN outbox x ON x.aggregate_id = o.id
-         WHERE ${DAY_ORDERS} AND x.sent_at IS NULL
+        // The backlog (pending and dead rows) through its two partial indexes: small even when the
+        // outbox holds a year of sent rows, then matched to the day's orders.
+        `WITH x AS (SELECT aggregate_id, created_at, 0 AS dead FROM outbox WHERE sent_at IS NULL AND dead_at IS NULL
+                    UNION ALL
+                    SELECT aggregate_id, created_at, 1 AS dead FROM outbox WHERE dead_at IS NOT NULL AND sent_at IS NULL)
+         SELECT o.id AS orderId, o.order_no AS orderNo, o.state AS state, min(x.created_at) AS pendingSince, max(x.dead) AS dead
+         FROM x JOIN orders o ON o.id = x.aggregate_id
+         WHERE ${DAY_ORDERS}
          GROUP BY o.id ORDER BY pendingSince, o.id`,
       )
       .all(params) as (Omit<UnsyncedOrder, 'dead'> & { dead: number })[];
