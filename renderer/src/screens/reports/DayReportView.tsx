@@ -9,32 +9,36 @@ type Shift = Report['shifts'][number];
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Sales by hour as bars, one per hour with sales; heights relative to the busiest hour (integer maths). */
+/** Sales by hour as bars on a fixed 0–23 axis, one bar per hour with sales; heights relative to the busiest hour (integer maths). */
 export function HourChart({ hours }: { hours: Hour[] }) {
   const { t } = useTranslation();
   if (hours.length === 0) return <p className="rep-empty">{t('reports.empty')}</p>;
   const sorted = [...hours].sort((a, b) => a.hour - b.hour);
   const max = Math.max(1, ...sorted.map((h) => h.salesFen));
-  const slot = 44;
+  const slot = 32;
+  const bar = 22;
   const chart = 140;
   const top = 22;
-  const width = Math.max(sorted.length * slot + 12, 320);
+  const width = 24 * slot + 8;
+  const labelled = Array.from({ length: 24 }, (_, hour) => hour).filter((hour) => hour % 3 === 0 || sorted.some((h) => h.hour === hour));
   return (
     <svg className="rep-chart" data-testid="reports-hour-chart" viewBox={`0 0 ${width} ${top + chart + 22}`} role="img" aria-label={t('reports.hours.chart')}>
       <line x1={0} y1={top + chart} x2={width} y2={top + chart} className="rep-chart-axis" />
-      {sorted.map((h, index) => {
+      {labelled.map((hour) => (
+        <text key={hour} x={4 + hour * slot + slot / 2} y={top + chart + 16} textAnchor="middle" className="rep-chart-label">
+          {pad(hour)}
+        </text>
+      ))}
+      {sorted.map((h) => {
         const height = Math.max(1, Math.floor((Math.max(0, h.salesFen) * chart) / max));
-        const x = 8 + index * slot;
+        const x = 4 + h.hour * slot + (slot - bar) / 2;
         return (
           <g key={h.hour}>
-            <rect className="rep-chart-bar" data-hour={h.hour} x={x} y={top + chart - height} width={slot - 12} height={height}>
+            <rect className="rep-chart-bar" data-hour={h.hour} x={x} y={top + chart - height} width={bar} height={height}>
               <title>{`${pad(h.hour)}:00 ${formatFen(h.salesFen)} (${h.orderCount})`}</title>
             </rect>
-            <text x={x + (slot - 12) / 2} y={top + chart - height - 5} textAnchor="middle" className="rep-chart-value">
+            <text x={x + bar / 2} y={top + chart - height - 5} textAnchor="middle" className="rep-chart-value">
               {h.orderCount}
-            </text>
-            <text x={x + (slot - 12) / 2} y={top + chart + 16} textAnchor="middle" className="rep-chart-label">
-              {pad(h.hour)}
             </text>
           </g>
         );
