@@ -46,6 +46,7 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
   const [modal, setModal] = useState<Modal | null>(null);
   const [editingQty, setEditingQty] = useState<{ lineId: string; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const queuedTender = useRef<TenderMode | null>(null);
   const scanRef = useRef<HTMLInputElement>(null);
   const resultsRef = useRef<HTMLDivElement>(null);
   const searchSeq = useRef(0);
@@ -138,6 +139,8 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
         applyCart(await action(), options);
         setNotice(okText ? { kind: 'ok', text: okText } : null);
       } catch (e) {
+        // A tender key pressed while this was in flight was meant for the cart it expected: drop it.
+        queuedTender.current = null;
         if (e instanceof ApiCallError && e.code === 'APPROVAL_REQUIRED') setModal({ kind: 'approval', retry: (approval) => action(approval) });
         else showError(e);
       } finally {
@@ -166,7 +169,13 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
   const empty = !cart || cart.lines.length === 0;
 
   const tender = async (mode: TenderMode) => {
-    if (busy || modal) return;
+    if (modal) return;
+    // A cashier presses F1 the moment the scanner beeps: the scan may still be on its way, so the
+    // key waits for it (and is dropped if the scan fails) instead of being swallowed.
+    if (busy) {
+      queuedTender.current = mode;
+      return;
+    }
     if (empty) {
       setNotice({ kind: 'error', text: t('sell.cartEmpty') });
       return;
@@ -176,11 +185,19 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
       const order = await api['order.create']({});
       onPay(order, mode);
     } catch (e) {
+      queuedTender.current = null;
       showError(e);
     } finally {
       setBusy(false);
     }
   };
+
+  useEffect(() => {
+    if (busy || modal || queuedTender.current === null) return;
+    const mode = queuedTender.current;
+    queuedTender.current = null;
+    void tender(mode);
+  });
 
   // Function keys work wherever focus is (the scan field almost always has it).
   useEffect(() => {
