@@ -73,7 +73,7 @@ export function zoneOffsetSeconds(timeZone: string, epochMs: number): number {
 }
 
 /**
- * Offset segments covering [day − 2, day + 3) UTC: [fromSec, toSec, offsetSec]. Probed hourly;
+ * Offset segments covering [day − 2, day + 3) UTC: [fromSec, toSec, offsetSec]. Probed daily;
  * where the offset changes, the transition second is found by bisection.
  */
 export function zoneSegments(timeZone: string, businessDate: string): [number, number, number][] {
@@ -84,10 +84,12 @@ export function zoneSegments(timeZone: string, businessDate: string): [number, n
   const segments: [number, number, number][] = [];
   let from = startSec;
   let current = offsetAt(startSec);
-  for (let probe = startSec + 3600; probe <= endSec; probe += 3600) {
+  // Daily probes: zones change offset at most a few times a year, months apart, so two changes never
+  // fall between neighbouring probes; a change found is then located to the second by bisection.
+  for (let probe = startSec + 86_400; probe <= endSec; probe += 86_400) {
     const next = offsetAt(probe);
     if (next === current) continue;
-    let lo = probe - 3600; // offset there = current
+    let lo = probe - 86_400; // offset there = current
     let hi = probe; // offset there = next
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
