@@ -186,7 +186,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       sessions,
       carts,
       orders,
-      shifts: new ShiftService({ db, storeId: () => identity.storeId, today: () => orders.today(), newUlid: () => orders.newUlid(), nowIso }),
+      shifts: new ShiftService({
+        db,
+        storeId: () => identity.storeId,
+        today: () => orders.today(),
+        newUlid: () => orders.newUlid(),
+        nowIso,
+        onChanged: (change) => events.emit('shift.changed', change),
+      }),
       catalog: {
         search: (query, limit) => catalog.search(query, limit),
         lookupScan: (code) => catalog.lookupScan(code),

@@ -15,6 +15,8 @@ export interface CoreEvents {
   /** The sync worker's backlog, last success and last error (bilingual), as sync.status returns it. */
   'sync.status': Pick<SyncStatusDto, 'pending' | 'lastSuccessAt' | 'lastError'> & Partial<SyncStatusDto>;
   'printer.status': { printer: string; ok: boolean; message?: string };
+  /** A shift (the terminal's drawer) opened, moved cash or closed. */
+  'shift.changed': { terminalId: string; shiftId: string; state: 'open' | 'closed' };
 }
 
 export type CoreEventName = keyof CoreEvents;

@@ -106,6 +106,8 @@ export interface ShiftServiceOptions {
   today: () => string;
   newUlid: () => string;
   nowIso: () => string;
+  /** After a committed open, cash movement or close (the status bar and the cashier's banner refresh). */
+  onChanged?: (change: { terminalId: string; shiftId: string; state: 'open' | 'closed' }) => void;
 }
 
 /**
@@ -188,6 +190,7 @@ export class ShiftService {
         details: { openingFloatFen: totalFen, denominations },
       });
     })();
+    this.options.onChanged?.({ terminalId: actor.terminalId, shiftId: id, state: 'open' });
     return this.cash(id);
   }
 
@@ -211,6 +214,7 @@ export class ShiftService {
       });
       return open;
     })();
+    this.options.onChanged?.({ terminalId: actor.terminalId, shiftId: shift.id, state: 'open' });
     return this.cash(shift.id);
   }
 
@@ -241,6 +245,7 @@ export class ShiftService {
       });
       return row;
     })();
+    this.options.onChanged?.({ terminalId: actor.terminalId, shiftId: closed.id, state: 'closed' });
     return this.cash(closed.id);
   }
 }

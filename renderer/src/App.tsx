@@ -6,6 +6,7 @@ import { History } from './screens/History';
 import { Login } from './screens/Login';
 import { Manager } from './screens/Manager';
 import { Reports } from './screens/Reports';
+import { Shift } from './screens/Shift';
 
 /** Screens by pathname; no router library needed for four pages. */
 export function App() {
@@ -15,7 +16,7 @@ export function App() {
   return (
     <div className="app">
       <StatusBar />
-      {!session ? <Login /> : path === '/manager' ? <Manager /> : path === '/history' ? <History /> : path === '/reports' ? <Reports /> : <Checkout />}
+      {!session ? <Login /> : path === '/manager' ? <Manager /> : path === '/history' ? <History /> : path === '/reports' ? <Reports /> : path === '/shift' ? <Shift /> : <Checkout />}
     </div>
   );
 }

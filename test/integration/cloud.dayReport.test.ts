@@ -50,7 +50,7 @@ describe('cloud head-office day view', () => {
     const clock: TestClock = { now: () => Date.now() + skew, advance: (ms) => (skew += ms), set: (ms) => (skew = ms - Date.now()) };
     const cloud = await startTestCloud({ url: await pg.createDatabase('cloud_day'), now: clock.now });
     await cloud.createStore('S001', 'Demo Store');
-    const till = await startSyncTill({ clock, paymentsManual: false, paymentTiming: compressedTiming(50) });
+    const till = await startSyncTill({ clock, shift: false, paymentsManual: false, paymentTiming: compressedTiming(50) });
     const sandboxes = await startDemoSandboxes(till.core.providers, {
       wechat: { userPayingMs: 200, reverseMinAgeMs: 0, refundProcessingMs: 0, notify: { enabled: false } },
       alipay: { userPayingMs: 200, notify: { enabled: false } },

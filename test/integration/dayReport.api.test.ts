@@ -41,7 +41,7 @@ const approval = { username: 'manager', pin: PINS.manager };
 describe('report.day (日结) through the API', () => {
   it('cash with change, WeChat QR, Alipay QR, a refund and a cancelled order add up by hand; cashiers are refused', async () => {
     const realClock: TestClock = { now: () => Date.now(), advance: () => {}, set: () => {} };
-    t = await startTestCore({ clock: realClock, extra: { paymentTiming: compressedTiming(50) } });
+    t = await startTestCore({ clock: realClock, shift: false, extra: { paymentTiming: compressedTiming(50) } });
     sandboxes = await startDemoSandboxes(t.core.providers, {
       wechat: { userPayingMs: 300, reverseMinAgeMs: 0, refundProcessingMs: 0, notify: { enabled: false } },
       alipay: { userPayingMs: 300, notify: { enabled: false } },

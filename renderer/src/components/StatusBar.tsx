@@ -48,6 +48,7 @@ function useTillStatus(enabled: boolean): StatusDto | null {
   useTillEvent('refund.progress', () => enabled && soon());
   useTillEvent('printer.status', () => enabled && soon());
   useTillEvent('sync.status', () => enabled && soon());
+  useTillEvent('shift.changed', () => enabled && soon());
   useTillEvent('payment.progress', (p) => enabled && ['paid', 'failed', 'closed', 'reversed', 'needs_attention', 'checking'].includes(p.stage) && soon());
   return status;
 }
@@ -131,10 +132,20 @@ export function StatusBar() {
           </div>
         )}
         {session && (
-          <div className="status-item" data-testid="status-shift" title={t('status.shiftHint')}>
+          <a
+            className={`status-item status-shift${status?.shift ? ' is-open' : ' is-closed'}`}
+            data-testid="status-shift"
+            data-state={status ? (status.shift ? 'open' : 'none') : 'unknown'}
+            href="/shift"
+            title={t('shift.statusHint')}
+          >
             <span className="status-label">{t('status.shift')}</span>
-            <span>{status?.shift ?? t('status.noShift')}</span>
-          </div>
+            <span>
+              {status?.shift
+                ? t('shift.statusOpen', { time: timeOf(status.shift.openedAt, lang, timeZone), name: status.shift.openedByName ?? '' })
+                : t('status.noShift')}
+            </span>
+          </a>
         )}
         <div className="status-spacer" />
         <div className={`status-pill mode-${sandboxMode ? 'sandbox' : 'live'}`}>{sandboxMode ? t('status.sandbox') : t('status.live')}</div>

@@ -8,6 +8,8 @@ import historyZh from './history.zh-CN.json';
 import historyEn from './history.en.json';
 import reportsZh from './reports.zh-CN.json';
 import reportsEn from './reports.en.json';
+import shiftZh from './shift.zh-CN.json';
+import shiftEn from './shift.en.json';
 
 export type Lang = 'zh-CN' | 'en';
 const KEY = 'till.lang';
@@ -26,8 +28,8 @@ void i18n.use(initReactI18next).init({
   // One file per area (counter, manager, history) so screens can grow without one giant file;
   // each file owns distinct top-level keys, so a shallow merge is enough.
   resources: {
-    'zh-CN': { translation: { ...zh, ...managerZh, ...historyZh, ...reportsZh } },
-    en: { translation: { ...en, ...managerEn, ...historyEn, ...reportsEn } },
+    'zh-CN': { translation: { ...zh, ...managerZh, ...historyZh, ...reportsZh, ...shiftZh } },
+    en: { translation: { ...en, ...managerEn, ...historyEn, ...reportsEn, ...shiftEn } },
   },
   lng: initialLang(),
   fallbackLng: 'en',

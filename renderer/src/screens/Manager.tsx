@@ -39,6 +39,8 @@ const TABS = [
 type TabId = (typeof TABS)[number]['id'];
 /** Opens /reports from the manager screen. */
 const REPORTS_KEY = 'F7';
+/** Opens /shift (the cash drawer) from the manager screen: the next key after Reports. */
+const SHIFT_KEY = 'F8';
 const PANELS: Record<TabId, () => JSX.Element> = { users: UsersTab, catalog: CatalogTab, providers: ProvidersTab, printer: PrinterTab, audit: AuditTab, sync: SyncTab };
 
 function tabFromHash(): TabId {
@@ -104,6 +106,9 @@ export function Manager() {
         // The next function key after the sections: the Reports screen (日结, reconciliation).
         e.preventDefault();
         window.location.assign('/reports');
+      } else if (e.key === SHIFT_KEY) {
+        e.preventDefault();
+        window.location.assign('/shift');
       }
     };
     const onHash = () => setTab(tabFromHash());
@@ -166,6 +171,9 @@ export function Manager() {
         <div className="mgr-nav-foot">
           <a className="btn mgr-back mgr-reports-link" href="/reports" data-testid="manager-reports">
             {t('status.nav.reports')} <kbd>{REPORTS_KEY}</kbd>
+          </a>
+          <a className="btn mgr-back mgr-reports-link" href="/shift" data-testid="manager-shift">
+            {t('shift.title')} <kbd>{SHIFT_KEY}</kbd>
           </a>
           <a className="btn mgr-back" href="/" data-testid="manager-back">
             ← {t('nav.backToCounter')}

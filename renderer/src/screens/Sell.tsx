@@ -10,6 +10,7 @@ import { useErrorText } from '../i18n';
 import { formatBp, formatFen, formatKg } from '../lib/money';
 import { useScanDetector } from '../lib/useScanField';
 import { CouponDialog, DiscountDialog, type DiscountValue } from './DiscountDialog';
+import { NoShiftBanner } from './shift/NoShiftBanner';
 
 export type TenderMode = 'wechat' | 'alipay' | 'code' | 'cash' | 'split';
 
@@ -325,6 +326,7 @@ export function Sell({ onPay }: { onPay: (order: OrderDto, mode: TenderMode) => 
           />
           {busy && <span className="spinner" aria-label={t('common.working')} />}
         </div>
+        <NoShiftBanner />
         {notice && (
           <div className={`notice notice--${notice.kind}`} data-testid="sell-notice" data-kind={notice.kind} role={notice.kind === 'error' ? 'alert' : 'status'}>
             {notice.text}

@@ -20,7 +20,8 @@ import type { DrawerActor } from '../../../electron/reports/shifts';
 type Op =
   | { kind: 'sale'; quantity: number; extraFen: number; split: boolean }
   | { kind: 'refund'; pick: number; fraction: number }
-  | { kind: 'in' | 'out'; amountFen: number }
+  | { kind: 'in'; amountFen: number }
+  | { kind: 'out'; amountFen: number }
   | { kind: 'close'; countDeltaFen: number; nextFloatFen: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -106,7 +107,7 @@ describe('shift cash (property)', () => {
             t.core.shifts.cashMovement(manager, { kind: op.kind, amountFen: op.amountFen, reason: op.kind === 'in' ? '补零钱' : '存银行' });
             if (op.kind === 'in') model.inFen += op.amountFen;
             else model.outFen += op.amountFen;
-          } else {
+          } else if (op.kind === 'close') {
             const expected = formula(model);
             const countedFen = Math.max(0, expected + op.countDeltaFen);
             const result = t.core.shifts.close(manager, { totalFen: countedFen });
