@@ -180,6 +180,36 @@ for (const lang of ['zh-CN', 'en'] as const satisfies readonly Lang[]) {
       const noodles5 = product(till, '康师傅红烧牛肉面 五连包');
       const shown = (p: Product) => (lang === 'en' && p.nameEn ? p.nameEn : p.name);
 
+      /* -------------------------------------------------------------------------- the shift */
+      await test.step('the manager opens the shift: the float counted by denomination on the Shift screen', async () => {
+        await page.goto(`${till.url}/`);
+        await expect(page.getByTestId('login-form')).toBeVisible();
+        await page.getByTestId('login-user').fill('manager');
+        for (const digit of '6666') await page.getByTestId(`pin-key-${digit}`).click();
+        await page.getByTestId('pin-submit').click();
+        // No shift yet: the counter says sales are blocked, and the status bar says so too.
+        await expect(page.getByTestId('no-shift-banner')).toBeVisible();
+        await expect(page.getByTestId('status-shift')).toHaveAttribute('data-state', 'none');
+        await page.getByTestId('status-shift').click();
+        await expect(page.getByTestId('shift-open-panel')).toBeVisible();
+        await page.getByTestId('shift-float-pieces-10000').fill('2');
+        await page.getByTestId('shift-float-pieces-1000').fill('5');
+        await page.getByTestId('shift-float-pieces-50').fill('4');
+        await expect(page.getByTestId('shift-float-sum')).toHaveText(yuan(25_200));
+        await screens.shot(page, 'shift-count');
+        await page.getByTestId('shift-open').click();
+        await expect(page.getByTestId('shift-current')).toBeVisible();
+        await expect(page.getByTestId('shift-float-value')).toHaveText(yuan(25_200));
+        await expect(page.getByTestId('shift-expected')).toHaveText(yuan(25_200));
+        await expect(page.getByTestId('status-shift')).toHaveAttribute('data-state', 'open');
+        await screens.shot(page, 'shift-open');
+        const open = till.core.shifts.current(till.core.identity().terminalId);
+        expect(open?.opening_float_fen).toBe(25_200);
+        expect(JSON.parse(open?.opening_count ?? 'null')).toEqual({ '10000': 2, '1000': 5, '50': 4 });
+        await page.locator('.status-bar .btn--ghost').click();
+        await expect(page.getByTestId('login-form')).toBeVisible();
+      });
+
       /* -------------------------------------------------------------------------- log in */
       await test.step('log in as the cashier with the PIN pad', async () => {
         await page.goto(`${till.url}/`);
@@ -190,6 +220,8 @@ for (const lang of ['zh-CN', 'en'] as const satisfies readonly Lang[]) {
         for (const digit of '1234') await page.getByTestId(`pin-key-${digit}`).click();
         await page.getByTestId('pin-submit').click();
         await expect(page.getByTestId('scan-input')).toBeFocused();
+        await expect(page.getByTestId('status-shift')).toHaveAttribute('data-state', 'open');
+        await expect(page.getByTestId('no-shift-banner')).toHaveCount(0);
         await screens.shot(page, 'sell-empty');
       });
 
