@@ -8,7 +8,7 @@
  * day's provider payments and refunds, handed over by an in-process client: the comparison and the
  * stored run, not the download). Prints figures; asserts nothing.
  *
- *   npx tsx bench/dayReport.bench.ts [ordersPerDay=1370]
+ *   npx tsx bench/dayReport.bench.ts [ordersPerDay=1370]     (KEEP_BENCH_DB=1 keeps the generated database)
  *
  * Measured on the 2-core development machine (2026-11-23, other work running alongside):
  *   502,050 orders, 1,757,300 lines, 502,050 payments, 15,247 refunds generated in 58.6 s;
