@@ -123,7 +123,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       );
     await app.register(fastifyStatic, { root: rendererDir, index: false, wildcard: false });
     // The single-page app: every screen path gets index.html with this run's token.
-    for (const path of ['/', '/display', '/manager', '/history', '/reports']) {
+    for (const path of ['/', '/display', '/manager', '/history', '/reports', '/shift']) {
       app.get(path, async (_request, reply) => reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(page()));
     }
   } else {
