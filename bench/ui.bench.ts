@@ -271,6 +271,13 @@ async function cachedDatabase(n: number): Promise<string> {
   // Bring a cache from an older schema up to date here, so the timed start never migrates.
   const backups = mkdtempSync(join(tmpdir(), 'till-ui-bench-backup-'));
   const { db } = openDatabase({ file, backupDir: backups });
+  // The counter as it sells: a shift open on the demo terminal (without one, the no-shift banner
+  // sits above the cart and sales are refused).
+  db.prepare(
+    `INSERT INTO shifts (id, store_id, terminal_id, business_date, state, opened_by, opened_at, opening_float_fen)
+     SELECT 'ui-bench-shift', 'demo-store', 'demo-terminal', ?, 'open', 'demo-manager', ?, 0
+      WHERE NOT EXISTS (SELECT 1 FROM shifts WHERE terminal_id = 'demo-terminal' AND state = 'open')`,
+  ).run(new Date().toISOString().slice(0, 10), new Date().toISOString());
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   rmSync(backups, { recursive: true, force: true });

@@ -138,6 +138,10 @@ export function StatusBar() {
             data-state={status ? (status.shift ? 'open' : 'none') : 'unknown'}
             href="/shift"
             title={t('shift.statusHint')}
+            onClick={(e) => {
+              // As the navigation links: never leave the counter in the middle of a payment.
+              if (path !== '/shift' && document.querySelector('.pay')) e.preventDefault();
+            }}
           >
             <span className="status-label">{t('status.shift')}</span>
             <span>
