@@ -2,10 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ShiftCashDto, ShiftDto, ShiftReportDto } from '../../../electron/api/dto';
 import { api, useSession } from '../api/session';
-import { useErrorText } from '../i18n';
+import { currentLang, useErrorText } from '../i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
 import { CashCountForm, countInput, countedFen, emptyCount, type CashCountValue } from './shift/CashCountForm';
 import { ShiftReportView, diffClass, diffLabel } from './shift/ShiftReportView';
+import { printHtmlDocument } from './reports/output';
 import '../styles/shift.css';
 
 type Notice = { kind: 'ok' | 'error'; text: string } | null;
@@ -112,6 +113,20 @@ export function Shift() {
       setNote('');
       setReport(null);
       await load();
+    });
+
+  // The X report leaves the screen the way the day report does: the ESC/POS summary to the
+  // receipt printer (report.print), or the A4 document through the print dialog (report.html).
+  const printSummary = (shiftId: string) =>
+    run(async () => {
+      const result = await api['report.print']({ kind: 'shift', shiftId, lang: currentLang() });
+      setNotice({ kind: 'ok', text: result.printer === 'network' ? t('reports.output.sentNetwork') : t('reports.output.sentSystem') });
+    });
+  const printDocument = (shiftId: string) =>
+    run(async () => {
+      const { html } = await api['report.html']({ kind: 'shift', shiftId, lang: currentLang() });
+      setNotice({ kind: 'ok', text: t('reports.output.printDialog') });
+      printHtmlDocument(html);
     });
 
   const showReport = (shiftId?: string) =>
@@ -292,7 +307,21 @@ export function Shift() {
           </>
         )}
 
-        {report && <ShiftReportView report={report} />}
+        {report && (
+          <ShiftReportView
+            report={report}
+            actions={
+              <>
+                <button type="button" className="btn" data-testid="shift-xreport-print" disabled={busy} onClick={() => void printSummary(report.cash.shiftId)}>
+                  {t('reports.actions.print')}
+                </button>
+                <button type="button" className="btn" data-testid="shift-xreport-pdf" disabled={busy} onClick={() => void printDocument(report.cash.shiftId)}>
+                  {t('reports.actions.printPdf')}
+                </button>
+              </>
+            }
+          />
+        )}
 
         {day.length > 0 && (
           <section className="shift-panel" data-testid="shift-day">
