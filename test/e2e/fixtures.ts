@@ -74,9 +74,13 @@ export async function stopTill(till: Till): Promise<void> {
   rmSync(till.dataDir, { recursive: true, force: true });
 }
 
-/** Where a language's screenshots go: test-results/screens/<lang>/NN-name.png (outside Playwright's outputDir, which it empties). */
-export function screensDir(lang: Lang): string {
-  return resolve('test-results', 'screens', lang);
+/**
+ * Where a language's screenshots go: test-results/screens/<lang>/NN-name.png, or
+ * test-results/screens/<lang>/<suite>/ for a spec that names its suite (outside Playwright's
+ * outputDir, which it empties).
+ */
+export function screensDir(lang: Lang, suite = ''): string {
+  return resolve('test-results', 'screens', lang, suite);
 }
 
 export interface Screens {
@@ -85,8 +89,8 @@ export interface Screens {
   dir: string;
 }
 
-function makeScreens(lang: Lang): Screens {
-  const dir = screensDir(lang);
+function makeScreens(lang: Lang, suite: string): Screens {
+  const dir = screensDir(lang, suite);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
@@ -103,16 +107,17 @@ function makeScreens(lang: Lang): Screens {
   };
 }
 
-export const test = base.extend<{ lang: Lang; till: Till; screens: Screens }>({
+export const test = base.extend<{ lang: Lang; screensSuite: string; till: Till; screens: Screens }>({
   lang: ['zh-CN', { option: true }],
+  screensSuite: ['', { option: true }],
   // eslint-disable-next-line no-empty-pattern
   till: async ({}, use) => {
     const till = await startTill();
     await use(till);
     await stopTill(till);
   },
-  screens: async ({ lang }, use) => {
-    await use(makeScreens(lang));
+  screens: async ({ lang, screensSuite }, use) => {
+    await use(makeScreens(lang, screensSuite));
   },
   // Every page of the test's context starts in the test's language (the app's saved choice).
   context: async ({ context, lang }, use) => {
