@@ -24,6 +24,7 @@ html, body { margin: 0; padding: 0; background: #fff; color: #111; }
 body { font-family: "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif; font-size: 12px; line-height: 1.4; }
 .report { max-width: 186mm; margin: 0 auto; padding: 4mm 0; }
 h1 { font-size: 20px; margin: 0 0 2mm; }
+h3 { font-size: 12px; margin: 3mm 0 1mm; break-after: avoid; }
 h2 { font-size: 14px; margin: 6mm 0 2mm; padding-bottom: 1mm; border-bottom: 2px solid #111; break-after: avoid; }
 .meta { display: flex; flex-wrap: wrap; gap: 1mm 8mm; color: #333; }
 .meta b { color: #111; }
@@ -60,9 +61,9 @@ function table(headers: { text: string; numeric?: boolean }[], rows: string[], e
   return `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function kv(rows: [string, string, string?][]): string {
+function kv(rows: [label: string, value: string, rowClass?: string, valueClass?: string][]): string {
   return `<table class="kv"><tbody>${rows
-    .map(([label, value, rowClass]) => `<tr${rowClass ? ` class="${rowClass}"` : ''}>${cell(label)}${cell(value, true)}</tr>`)
+    .map(([label, value, rowClass, valueClass]) => `<tr${rowClass ? ` class="${rowClass}"` : ''}>${cell(label)}${cell(value, true, valueClass)}</tr>`)
     .join('')}</tbody></table>`;
 }
 
@@ -135,29 +136,34 @@ export function hourChartSvg(hours: HourTotals[], L: ReportLabels): string {
   return `<svg class="hours" role="img" aria-label="${escapeHtml(L.byHour)}" viewBox="0 0 ${width} ${top + chartHeight + 16}" xmlns="http://www.w3.org/2000/svg"><line x1="0" y1="${top + chartHeight}" x2="${width}" y2="${top + chartHeight}" stroke="#999"/>${bars}${axis}</svg>`;
 }
 
-function shiftRow(s: ShiftCash, L: ReportLabels, timeZone: string): string {
+/**
+ * One block per drawer, the lines of the cash formula under each other: ten columns side by side
+ * did not fit an A4 page in English (the difference, the line that matters, was cut off).
+ */
+function shiftBlock(s: ShiftCash, L: ReportLabels, timeZone: string): string {
   const who = s.openedByName ?? s.openedBy;
-  const when = `${localDateTime(s.openedAt, timeZone).slice(5)} – ${s.closedAt ? localDateTime(s.closedAt, timeZone).slice(5) : L.open}`;
-  return `<tr>${cell(`${s.terminalId} · ${who}`)}${cell(when)}${cell(moneyText(s.openingFloatFen), true)}${cell(moneyText(s.cashTakenFen), true)}${cell(moneyText(s.changeGivenFen), true)}${cell(moneyText(s.cashRefundsFen), true)}${cell(`${moneyText(s.cashInFen)} / ${moneyText(s.cashOutFen)}`, true)}${cell(moneyText(s.expectedFen), true)}${cell(s.countedFen === null ? L.notCounted : moneyText(s.countedFen), true)}${cell(s.differenceFen === null ? '—' : signedMoneyText(s.differenceFen), true, differenceClass(s.differenceFen))}</tr>`;
+  const when = `${localDateTime(s.openedAt, timeZone)} – ${s.closedAt ? localDateTime(s.closedAt, timeZone) : L.open}`;
+  const heading = `<h3>${escapeHtml(`${L.shift} ${s.terminalId} · ${who} · ${when}`)}</h3>`;
+  return (
+    `<section class="shift-cash" data-shift-id="${escapeHtml(s.shiftId)}">${heading}` +
+    kv([
+      [L.float, moneyText(s.openingFloatFen)],
+      [L.cashTaken, moneyText(s.cashTakenFen)],
+      [L.change, moneyText(-s.changeGivenFen)],
+      [L.cashRefunds, moneyText(-s.cashRefundsFen)],
+      [L.cashIn, moneyText(s.cashInFen)],
+      [L.cashOut, moneyText(-s.cashOutFen)],
+      [L.expected, moneyText(s.expectedFen), 'strong'],
+      [L.counted, s.countedFen === null ? L.notCounted : moneyText(s.countedFen)],
+      [L.difference, s.differenceFen === null ? '—' : signedMoneyText(s.differenceFen), 'strong', differenceClass(s.differenceFen)],
+    ]) +
+    `</section>`
+  );
 }
 
 function shiftsTable(shifts: ShiftCash[], L: ReportLabels, timeZone: string): string {
-  return table(
-    [
-      { text: `${L.terminal} · ${L.openedBy}` },
-      { text: `${L.openedAt} – ${L.closedAt}` },
-      { text: L.float, numeric: true },
-      { text: L.cashTaken, numeric: true },
-      { text: L.change, numeric: true },
-      { text: L.cashRefunds, numeric: true },
-      { text: `${L.cashIn} / ${L.cashOut}`, numeric: true },
-      { text: L.expected, numeric: true },
-      { text: L.counted, numeric: true },
-      { text: L.difference, numeric: true },
-    ],
-    shifts.map((s) => shiftRow(s, L, timeZone)),
-    L.none,
-  );
+  if (shifts.length === 0) return `<p class="empty">${escapeHtml(L.none)}</p>`;
+  return shifts.map((s) => shiftBlock(s, L, timeZone)).join('');
 }
 
 function reconciliationSection(rec: Reconciliation | null, L: ReportLabels, timeZone: string, language: ReportLanguage): string {
@@ -303,20 +309,7 @@ export function renderShiftReportHtml(report: ShiftReport, language: ReportLangu
     ]),
   );
   parts.push(`<h2>${escapeHtml(L.byTender)}</h2>`, tendersTable(report.tenders, L));
-  parts.push(`<h2>${escapeHtml(L.cashPerShift)}</h2>`);
-  parts.push(
-    kv([
-      [L.float, moneyText(s.openingFloatFen)],
-      [L.cashTaken, moneyText(s.cashTakenFen)],
-      [L.change, moneyText(-s.changeGivenFen)],
-      [L.cashRefunds, moneyText(-s.cashRefundsFen)],
-      [L.cashIn, moneyText(s.cashInFen)],
-      [L.cashOut, moneyText(-s.cashOutFen)],
-      [L.expected, moneyText(s.expectedFen), 'strong'],
-      [L.counted, s.countedFen === null ? L.notCounted : moneyText(s.countedFen)],
-      [L.difference, s.differenceFen === null ? '—' : signedMoneyText(s.differenceFen), 'strong'],
-    ]),
-  );
+  parts.push(`<h2>${escapeHtml(L.cashPerShift)}</h2>`, shiftBlock(s, L, tz));
   parts.push(`<h2>${escapeHtml(L.movements)}</h2>`);
   parts.push(
     table(
