@@ -3,33 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/session';
 import { Dialog } from '../../components/Dialog';
 import { currentLang, useErrorText } from '../../i18n';
+import { mountInertHtml } from '../../lib/inertHtml';
 
 /**
  * Shows receipt.html exactly as the printer would get it. The page's CSP allows no frames in
- * Electron, so instead of an iframe the document is parsed inertly (DOMParser: nothing runs),
- * stripped of anything active, and placed in a shadow root so its stylesheet stays inside.
+ * Electron, so instead of an iframe the document is made inert (lib/inertHtml) and placed in a
+ * shadow root so its stylesheet stays inside.
  */
-function mountReceipt(host: HTMLElement, html: string): void {
-  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
-  const parsed = new DOMParser().parseFromString(html, 'text/html');
-  parsed.querySelectorAll('script, iframe, frame, object, embed, link, meta, base, form').forEach((node) => node.remove());
-  for (const element of Array.from(parsed.body.querySelectorAll('*'))) {
-    for (const attribute of Array.from(element.attributes)) {
-      if (/^on/i.test(attribute.name) || /^\s*javascript:/i.test(attribute.value)) element.removeAttribute(attribute.name);
-    }
-  }
-  const css = Array.from(parsed.querySelectorAll('style'))
-    .map((style) => style.textContent ?? '')
-    .join('\n')
-    // The receipt styles its html/body; inside a shadow root the host plays that part.
-    .replace(/\bhtml\s*,\s*body\b/g, ':host')
-    .replace(/(^|[\s{}>,])body\b/g, '$1:host');
-  const style = document.createElement('style');
-  style.textContent = `${css}\n:host { display: block; }`;
-  const nodes = Array.from(parsed.body.childNodes).map((node) => document.importNode(node, true));
-  root.replaceChildren(style, ...nodes);
-}
-
 export function ReceiptPreview({ orderId, refundId, onClose, onPrint }: { orderId: string; refundId?: string; onClose: () => void; onPrint?: () => void }) {
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -50,7 +30,7 @@ export function ReceiptPreview({ orderId, refundId, onClose, onPrint }: { orderI
     };
   }, [orderId, refundId, lang]);
   useEffect(() => {
-    if (host.current && html !== null) mountReceipt(host.current, html);
+    if (host.current && html !== null) mountInertHtml(host.current, html);
   }, [html]);
   return (
     <Dialog title={refundId ? t('history.preview.refundTitle') : t('history.preview.title')} onClose={onClose} wide>

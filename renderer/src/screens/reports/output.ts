@@ -6,26 +6,9 @@
  * stylesheet shows only that host while printing.
  */
 
-const HOST_CLASS = 'report-print-host';
+import { mountInertHtml } from '../../lib/inertHtml';
 
-function sanitize(html: string): { css: string; nodes: Node[] } {
-  const parsed = new DOMParser().parseFromString(html, 'text/html');
-  parsed.querySelectorAll('script, iframe, frame, object, embed, link, meta, base, form').forEach((node) => node.remove());
-  for (const element of Array.from(parsed.body.querySelectorAll('*'))) {
-    for (const attribute of Array.from(element.attributes)) {
-      if (/^on/i.test(attribute.name) || /^\s*javascript:/i.test(attribute.value)) element.removeAttribute(attribute.name);
-    }
-  }
-  const css = Array.from(parsed.querySelectorAll('style'))
-    .map((style) => style.textContent ?? '')
-    .join('\n')
-    // @page only works in the document's own sheet (added below); html/body become the host.
-    .replace(/@page\s*\{[^}]*\}/g, '')
-    .replace(/@media screen\s*\{[^{}]*(\{[^}]*\}[^{}]*)*\}/g, '')
-    .replace(/\bhtml\s*,\s*body\b/g, ':host')
-    .replace(/(^|[\s{}>,])body\b/g, '$1:host');
-  return { css, nodes: Array.from(parsed.body.childNodes).map((node) => document.importNode(node, true)) };
-}
+const HOST_CLASS = 'report-print-host';
 
 /** Puts the document into a print-only host and opens the print dialog (window.print blocks until it closes). */
 export function printHtmlDocument(html: string): void {
@@ -33,11 +16,7 @@ export function printHtmlDocument(html: string): void {
   const host = document.createElement('div');
   host.className = HOST_CLASS;
   host.setAttribute('aria-hidden', 'true');
-  const root = host.attachShadow({ mode: 'open' });
-  const { css, nodes } = sanitize(html);
-  const style = document.createElement('style');
-  style.textContent = `${css}\n:host { display: block; }`;
-  root.replaceChildren(style, ...nodes);
+  mountInertHtml(host, html, { printOnly: true });
   document.body.appendChild(host);
   // Page-level rules live in the document's sheet: they must reach <body>'s other children.
   document.querySelector(`.${HOST_CLASS}-style`)?.remove();
