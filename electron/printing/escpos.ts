@@ -220,7 +220,8 @@ export interface EscPosOptions {
   qrModuleSize?: number;
 }
 
-class Out {
+/** Collects ESC/POS commands and GB18030 text lines; the receipt's and the reports' printers build on it. */
+export class EscPosOut {
   private readonly chunks: Uint8Array[] = [];
 
   cmd(bytes: readonly number[]): this {
@@ -313,7 +314,7 @@ export function renderReceiptEscPos(model: ReceiptModel, options: EscPosOptions 
   const paperWidth = options.paperWidth ?? 80;
   const width = COLUMNS[paperWidth];
   const rule = '-'.repeat(width);
-  const out = new Out();
+  const out = new EscPosOut();
 
   out.cmd(ESC_POS.INIT).cmd(ESC_POS.CHINESE_MODE);
   const kick = options.openDrawer === undefined || options.openDrawer === 'auto' ? model.hasCash : options.openDrawer;

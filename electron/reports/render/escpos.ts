@@ -1,4 +1,4 @@
-import { COLUMNS, ESC_POS, encodeGb18030, leftRight, sanitizePrinterText, wrapToWidth, type EscPosPaperWidth } from '../../printing/escpos';
+import { COLUMNS, ESC_POS, EscPosOut, leftRight, sanitizePrinterText, wrapToWidth, type EscPosPaperWidth } from '../../printing/escpos';
 import type { DayReport, Reconciliation, ShiftCash, ShiftReport, TenderTotals } from '../types';
 import { reportLabels, type ReportLabels, type ReportLanguage } from './labels';
 import { localDateTime, moneyText, signedMoneyText } from './format';
@@ -16,21 +16,9 @@ export interface ReportEscPosOptions {
   timeZone?: string;
 }
 
-const LF = 0x0a;
-
-class Paper {
-  private readonly chunks: Uint8Array[] = [];
-
-  constructor(readonly width: number) {}
-
-  cmd(bytes: readonly number[]): this {
-    this.chunks.push(Uint8Array.from(bytes));
-    return this;
-  }
-
-  line(text = ''): this {
-    this.chunks.push(encodeGb18030(sanitizePrinterText(text)), Uint8Array.of(LF));
-    return this;
+class Paper extends EscPosOut {
+  constructor(readonly width: number) {
+    super();
   }
 
   wrapped(text: string): this {
@@ -56,17 +44,6 @@ class Paper {
     this.cmd(ESC_POS.BOLD_ON).cmd(ESC_POS.SIZE_DOUBLE_HEIGHT).cmd(ESC_POS.CJK_SIZE_DOUBLE_HEIGHT);
     this.pair(label, value);
     return this.cmd(ESC_POS.SIZE_NORMAL).cmd(ESC_POS.CJK_SIZE_NORMAL).cmd(ESC_POS.BOLD_OFF);
-  }
-
-  bytes(): Uint8Array {
-    const total = this.chunks.reduce((n, c) => n + c.length, 0);
-    const out = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of this.chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return out;
   }
 }
 
