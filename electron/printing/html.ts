@@ -122,17 +122,31 @@ export async function renderReceiptHtml(model: ReceiptModel, options: HtmlOption
   parts.push('<hr>', `<div class="qr">${svg}<div>${escapeHtml(model.qrCaption)}</div></div>`);
   parts.push(`<div class="footer">${model.footer.map((line) => `<div>${escapeHtml(line)}</div>`).join('')}</div>`);
 
+  return htmlDocument({
+    lang,
+    title,
+    css: css(paperWidth),
+    open: `<div class="receipt receipt-${model.kind}" data-paper="${paperWidth}">`,
+    body: parts.join('\n'),
+  });
+}
+
+/**
+ * A self-contained page (receipt, report): escaped title, inline stylesheet, the body inside one
+ * wrapper element. `open` is the wrapper's opening <div> tag, `body` is already HTML.
+ */
+export function htmlDocument(page: { lang: string; title: string; css: string; open: string; body: string }): string {
   return `<!DOCTYPE html>
-<html lang="${lang}">
+<html lang="${page.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width">
-<title>${escapeHtml(title)}</title>
-<style>${css(paperWidth)}</style>
+<title>${escapeHtml(page.title)}</title>
+<style>${page.css}</style>
 </head>
 <body>
-<div class="receipt receipt-${model.kind}" data-paper="${paperWidth}">
-${parts.join('\n')}
+${page.open}
+${page.body}
 </div>
 </body>
 </html>

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../printing/html';
+import { escapeHtml, htmlDocument } from '../../printing/html';
 import type { DayReport, HourTotals, Reconciliation, ShiftCash, ShiftReport, TenderTotals } from '../types';
 import { actionText, reportLabels, type ReportLabels, type ReportLanguage } from './labels';
 import { hourRange, localDateTime, moneyText, quantityText, signedMoneyText } from './format';
@@ -73,21 +73,7 @@ function differenceClass(fen: number | null): string {
 }
 
 function document(lang: ReportLanguage, title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<div class="report">
-${body}
-</div>
-</body>
-</html>
-`;
+  return htmlDocument({ lang, title, css: CSS, open: '<div class="report">', body });
 }
 
 function tendersTable(tenders: TenderTotals[], L: ReportLabels): string {
