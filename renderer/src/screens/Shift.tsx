@@ -5,17 +5,11 @@ import { api, useSession } from '../api/session';
 import { currentLang, useErrorText } from '../i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
 import { CashCountForm, countInput, countedFen, emptyCount, type CashCountValue } from './shift/CashCountForm';
-import { ShiftReportView, diffClass, diffLabel } from './shift/ShiftReportView';
+import { MovementCells, ShiftReportView, diffClass, diffLabel, timeOf } from './shift/ShiftReportView';
 import { printHtmlDocument } from './reports/output';
 import '../styles/shift.css';
 
 type Notice = { kind: 'ok' | 'error'; text: string } | null;
-
-function timeOf(iso: string | null, lang: string): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
-}
 
 /** The count as the API's open/close input: pieces per denomination, or a plain total. */
 function countFields(value: CashCountValue, totalKey: 'floatFen' | 'countedFen') {
@@ -270,11 +264,7 @@ export function Shift() {
                   <tbody>
                     {shift.movements.map((m) => (
                       <tr key={m.id} data-kind={m.kind}>
-                        <td>{timeOf(m.at, lang)}</td>
-                        <td>{t(`shift.movements.${m.kind}`)}</td>
-                        <td className="num">{m.kind === 'in' ? '+' : '−'}{formatFen(m.amountFen)}</td>
-                        <td>{m.reason}</td>
-                        <td className="shift-muted">{m.userName ?? m.userId}</td>
+                        <MovementCells movement={m} lang={lang} />
                       </tr>
                     ))}
                   </tbody>

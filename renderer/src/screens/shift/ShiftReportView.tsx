@@ -1,12 +1,27 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ShiftReportDto } from '../../../../electron/api/dto';
+import type { CashMovementDto, ShiftReportDto } from '../../../../electron/api/dto';
 import { formatFen } from '../../lib/money';
 
-function timeOf(iso: string | null, lang: string): string {
+/** Local date and time on the Shift screen; '—' when there is none. */
+export function timeOf(iso: string | null, lang: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+}
+
+/** One cash movement's cells (time, in/out, signed amount, reason, by whom); the caller owns the row. */
+export function MovementCells({ movement: m, lang }: { movement: CashMovementDto; lang: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <td>{timeOf(m.at, lang)}</td>
+      <td>{t(`shift.movements.${m.kind}`)}</td>
+      <td className="num">{m.kind === 'in' ? '+' : '−'}{formatFen(m.amountFen)}</td>
+      <td>{m.reason}</td>
+      <td className="shift-muted">{m.userName ?? m.userId}</td>
+    </>
+  );
 }
 
 /**
@@ -89,11 +104,7 @@ export function ShiftReportView({ report, actions }: { report: ShiftReportDto; a
           <tbody>
             {report.movements.map((m) => (
               <tr key={m.id}>
-                <td>{timeOf(m.at, lang)}</td>
-                <td>{t(`shift.movements.${m.kind}`)}</td>
-                <td className="num">{m.kind === 'in' ? '+' : '−'}{formatFen(m.amountFen)}</td>
-                <td>{m.reason}</td>
-                <td className="shift-muted">{m.userName ?? m.userId}</td>
+                <MovementCells movement={m} lang={lang} />
               </tr>
             ))}
           </tbody>
