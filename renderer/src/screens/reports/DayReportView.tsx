@@ -61,6 +61,32 @@ function Empty() {
   return <p className="rep-empty">{t('reports.empty')}</p>;
 }
 
+/** A column heading: plain text, or `{ num }` for a right-aligned figure column. */
+type Head = string | { num: string };
+
+/** A report table with its heading row; "nothing" instead when `empty`. */
+function RepTable({ head, empty = false, children }: { head: Head[]; empty?: boolean; children: React.ReactNode }) {
+  if (empty) return <Empty />;
+  return (
+    <table className="rep-table">
+      <thead>
+        <tr>
+          {head.map((h, index) =>
+            typeof h === 'string' ? (
+              <th key={index}>{h}</th>
+            ) : (
+              <th key={index} className="num">
+                {h.num}
+              </th>
+            ),
+          )}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
 function differenceClass(fen: number | null): string {
   return fen === null ? 'rep-warn' : fen === 0 ? 'rep-good' : 'rep-bad';
 }
@@ -167,81 +193,48 @@ export function DayReportView({ report }: { report: Report }) {
           <Section title={t('reports.hours.title')} testId="reports-hours">
             <HourChart hours={report.hours} />
             {report.hours.length > 0 && (
-              <table className="rep-table">
-                <thead>
-                  <tr>
-                    <th>{t('reports.hours.hour')}</th>
-                    <th className="num">{t('reports.hours.orders')}</th>
-                    <th className="num">{t('reports.hours.sales')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...report.hours]
-                    .sort((a, b) => a.hour - b.hour)
-                    .map((h) => (
-                      <tr key={h.hour}>
-                        <td>
-                          {pad(h.hour)}:00–{pad(h.hour + 1)}:00
-                        </td>
-                        <td className="num">{h.orderCount}</td>
-                        <td className="num">{formatFen(h.salesFen)}</td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
+              <RepTable head={[t('reports.hours.hour'), { num: t('reports.hours.orders') }, { num: t('reports.hours.sales') }]}>
+                {[...report.hours]
+                  .sort((a, b) => a.hour - b.hour)
+                  .map((h) => (
+                    <tr key={h.hour}>
+                      <td>
+                        {pad(h.hour)}:00–{pad(h.hour + 1)}:00
+                      </td>
+                      <td className="num">{h.orderCount}</td>
+                      <td className="num">{formatFen(h.salesFen)}</td>
+                    </tr>
+                  ))}
+              </RepTable>
             )}
           </Section>
 
           <Section title={t('reports.tenders.title')} testId="reports-tenders">
-            <table className="rep-table">
-              <thead>
-                <tr>
-                  <th>{t('reports.tenders.tender')}</th>
-                  <th className="num">{t('reports.tenders.taken')}</th>
-                  <th className="num">{t('reports.tenders.refunded')}</th>
-                  <th className="num">{t('reports.tenders.net')}</th>
+            <RepTable head={[t('reports.tenders.tender'), { num: t('reports.tenders.taken') }, { num: t('reports.tenders.refunded') }, { num: t('reports.tenders.net') }]}>
+              {report.tenders.map((tender) => (
+                <tr key={tender.tender}>
+                  <td>
+                    {t(`reports.tenders.${tender.tender}`)} <small className="rep-sub">{t('reports.tenders.count', { count: tender.paymentCount })}</small>
+                  </td>
+                  <td className="num">{formatFen(tender.takenFen)}</td>
+                  <td className="num">{formatFen(-tender.refundedFen)}</td>
+                  <td className="num strong">{formatFen(tender.netFen)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {report.tenders.map((tender) => (
-                  <tr key={tender.tender}>
-                    <td>
-                      {t(`reports.tenders.${tender.tender}`)} <small className="rep-sub">{t('reports.tenders.count', { count: tender.paymentCount })}</small>
-                    </td>
-                    <td className="num">{formatFen(tender.takenFen)}</td>
-                    <td className="num">{formatFen(-tender.refundedFen)}</td>
-                    <td className="num strong">{formatFen(tender.netFen)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </RepTable>
           </Section>
 
           <Section title={t('reports.cashiers.title')} testId="reports-cashiers">
-            {report.cashiers.length === 0 ? (
-              <Empty />
-            ) : (
-              <table className="rep-table">
-                <thead>
-                  <tr>
-                    <th>{t('reports.cashiers.cashier')}</th>
-                    <th className="num">{t('reports.cashiers.orders')}</th>
-                    <th className="num">{t('reports.cashiers.sales')}</th>
-                    <th className="num">{t('reports.cashiers.refunds')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.cashiers.map((c) => (
-                    <tr key={c.cashierId ?? 'automatic'}>
-                      <td>{c.cashierId === null ? t('reports.cashiers.automatic') : (c.cashierName ?? c.cashierId)}</td>
-                      <td className="num">{c.orderCount}</td>
-                      <td className="num">{formatFen(c.salesFen)}</td>
-                      <td className="num">{formatFen(-c.refundsFen)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <RepTable head={[t('reports.cashiers.cashier'), { num: t('reports.cashiers.orders') }, { num: t('reports.cashiers.sales') }, { num: t('reports.cashiers.refunds') }]} empty={report.cashiers.length === 0}>
+              {report.cashiers.map((c) => (
+                <tr key={c.cashierId ?? 'automatic'}>
+                  <td>{c.cashierId === null ? t('reports.cashiers.automatic') : (c.cashierName ?? c.cashierId)}</td>
+                  <td className="num">{c.orderCount}</td>
+                  <td className="num">{formatFen(c.salesFen)}</td>
+                  <td className="num">{formatFen(-c.refundsFen)}</td>
+                </tr>
+              ))}
+            </RepTable>
           </Section>
         </div>
       </div>
@@ -251,114 +244,57 @@ export function DayReportView({ report }: { report: Report }) {
           <Empty />
         ) : (
           <div className="rep-scroll">
-            <table className="rep-table">
-              <thead>
-                <tr>
-                  <th>{t('reports.shifts.shift')}</th>
-                  <th className="num">{t('reports.shifts.float')}</th>
-                  <th className="num">{t('reports.shifts.cashTaken')}</th>
-                  <th className="num">{t('reports.shifts.change')}</th>
-                  <th className="num">{t('reports.shifts.cashRefunds')}</th>
-                  <th className="num">{t('reports.shifts.inOut')}</th>
-                  <th className="num">{t('reports.shifts.expected')}</th>
-                  <th className="num">{t('reports.shifts.counted')}</th>
-                  <th className="num">{t('reports.shifts.difference')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.shifts.map((s) => (
-                  <ShiftRow key={s.shiftId} s={s} lang={lang} timeZone={tz} />
-                ))}
-              </tbody>
-            </table>
+            <RepTable head={[t('reports.shifts.shift'), { num: t('reports.shifts.float') }, { num: t('reports.shifts.cashTaken') }, { num: t('reports.shifts.change') }, { num: t('reports.shifts.cashRefunds') }, { num: t('reports.shifts.inOut') }, { num: t('reports.shifts.expected') }, { num: t('reports.shifts.counted') }, { num: t('reports.shifts.difference') }]}>
+              {report.shifts.map((s) => (
+                <ShiftRow key={s.shiftId} s={s} lang={lang} timeZone={tz} />
+              ))}
+            </RepTable>
           </div>
         )}
       </Section>
 
       <Section title={t('reports.products.title')} testId="reports-products">
-        {report.topProducts.length === 0 ? (
-          <Empty />
-        ) : (
-          <table className="rep-table">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>{t('reports.products.product')}</th>
-                <th className="num">{t('reports.products.quantity')}</th>
-                <th className="num">{t('reports.products.net')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.topProducts.map((p, index) => (
-                <tr key={p.sku}>
-                  <td>{index + 1}</td>
-                  <td>
-                    {p.name} <small className="rep-sub mono">{p.sku}</small>
-                  </td>
-                  <td className="num">{p.soldBy === 'weight' ? formatKg(p.quantity) : p.quantity}</td>
-                  <td className="num">{formatFen(p.netFen)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <RepTable head={['#', t('reports.products.product'), { num: t('reports.products.quantity') }, { num: t('reports.products.net') }]} empty={report.topProducts.length === 0}>
+          {report.topProducts.map((p, index) => (
+            <tr key={p.sku}>
+              <td>{index + 1}</td>
+              <td>
+                {p.name} <small className="rep-sub mono">{p.sku}</small>
+              </td>
+              <td className="num">{p.soldBy === 'weight' ? formatKg(p.quantity) : p.quantity}</td>
+              <td className="num">{formatFen(p.netFen)}</td>
+            </tr>
+          ))}
+        </RepTable>
       </Section>
 
       <div className="rep-grid rep-grid--even">
         <Section title={`${t('reports.unfinished.title')} (${report.unfinishedPayments.length})`} testId="reports-unfinished">
-          {report.unfinishedPayments.length === 0 ? (
-            <Empty />
-          ) : (
-            <table className="rep-table">
-              <thead>
-                <tr>
-                  <th>{t('reports.unfinished.orderNo')}</th>
-                  <th>{t('reports.unfinished.tender')}</th>
-                  <th>{t('reports.unfinished.state')}</th>
-                  <th>{t('reports.unfinished.since')}</th>
-                  <th className="num">{t('reports.unfinished.amount')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.unfinishedPayments.map((p) => (
-                  <tr key={p.paymentId} className="rep-warn-row">
-                    <td className="mono">{p.orderNo}</td>
-                    <td>{t(`reports.tenders.${p.tender}`)}</td>
-                    <td>{p.state}</td>
-                    <td>{formatWhen(p.createdAt, lang, tz)}</td>
-                    <td className="num">{formatFen(p.amountFen)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <RepTable head={[t('reports.unfinished.orderNo'), t('reports.unfinished.tender'), t('reports.unfinished.state'), t('reports.unfinished.since'), { num: t('reports.unfinished.amount') }]} empty={report.unfinishedPayments.length === 0}>
+            {report.unfinishedPayments.map((p) => (
+              <tr key={p.paymentId} className="rep-warn-row">
+                <td className="mono">{p.orderNo}</td>
+                <td>{t(`reports.tenders.${p.tender}`)}</td>
+                <td>{p.state}</td>
+                <td>{formatWhen(p.createdAt, lang, tz)}</td>
+                <td className="num">{formatFen(p.amountFen)}</td>
+              </tr>
+            ))}
+          </RepTable>
         </Section>
         <Section title={`${t('reports.unsynced.title')} (${report.unsyncedOrders.length})`} testId="reports-unsynced">
-          {report.unsyncedOrders.length === 0 ? (
-            <Empty />
-          ) : (
-            <table className="rep-table">
-              <thead>
-                <tr>
-                  <th>{t('reports.unsynced.orderNo')}</th>
-                  <th>{t('reports.unsynced.state')}</th>
-                  <th>{t('reports.unsynced.since')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.unsyncedOrders.map((o) => (
-                  <tr key={o.orderId} className={o.dead ? 'rep-bad' : undefined}>
-                    <td className="mono">{o.orderNo}</td>
-                    <td>
-                      {o.state}
-                      {o.dead ? ` · ${t('reports.unsynced.dead')}` : ''}
-                    </td>
-                    <td>{formatWhen(o.pendingSince, lang, tz)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <RepTable head={[t('reports.unsynced.orderNo'), t('reports.unsynced.state'), t('reports.unsynced.since')]} empty={report.unsyncedOrders.length === 0}>
+            {report.unsyncedOrders.map((o) => (
+              <tr key={o.orderId} className={o.dead ? 'rep-bad' : undefined}>
+                <td className="mono">{o.orderNo}</td>
+                <td>
+                  {o.state}
+                  {o.dead ? ` · ${t('reports.unsynced.dead')}` : ''}
+                </td>
+                <td>{formatWhen(o.pendingSince, lang, tz)}</td>
+              </tr>
+            ))}
+          </RepTable>
         </Section>
       </div>
     </div>
