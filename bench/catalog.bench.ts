@@ -16,23 +16,13 @@ import { Catalog } from '../electron/checkout/catalog';
 import { importCatalogCsv } from '../electron/checkout/catalogImport';
 import { fenToYuanString } from '../electron/checkout/money';
 import { generateCatalog, generatedBarcode } from './generateCatalog';
+import { mulberry32 } from './prng';
 
 const n = Number(process.argv[2] ?? 300_000);
 const LOOKUPS = 20_000;
 const SEARCHES = 2_000;
 
-/** Same seed every run, so runs compare. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const next = random(42);
+const next = mulberry32(42);
 const int = (below: number) => Math.floor(next() * below);
 
 function openBenchCatalog(): { db: Database; file: string } {

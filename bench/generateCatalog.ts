@@ -11,6 +11,7 @@ import type { Database } from 'better-sqlite3';
 import { openDatabase } from '../db/connection';
 import { ProductStore, searchKeysFor, type SearchKeys } from '../db/stores/products';
 import { withCheckDigit } from '../electron/checkout/barcode';
+import { mulberry32 } from './prng';
 
 // Brand names are two of these characters: 40 × 40 brands that read like Chinese brands
 // (华乐, 康源, 金福 …) and spread over the alphabet in pinyin.
@@ -89,18 +90,6 @@ const WEIGHED = [
 ] as const;
 const ORIGINS = ['', '山东', '新疆', '云南', '海南', '东北', '本地', '精选', '有机', '散装'];
 
-/** mulberry32: small, fast, deterministic. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The barcode of generated product i: '69' + a 10-digit bijection of i + check digit. The
  * multiplier is coprime to 10^10, so every i < 10^10 gets a different code; i ≥ n gives valid
@@ -120,7 +109,7 @@ export interface GeneratedCatalog {
 /** Appends n products to an empty catalog in one transaction, FTS index rebuilt once at the end. */
 export function generateCatalog(db: Database, n: number, seed = 1): GeneratedCatalog {
   const started = performance.now();
-  const next = random(seed);
+  const next = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const between = (low: number, high: number) => low + Math.floor(next() * (high - low + 1));
   // A shelf price ends in .00, .50, .80, .90 or .99, like real ones.

@@ -9,18 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from 'better-sqlite3';
 import { openDatabase } from '../db/connection';
 import { firstTerminal } from '../db/stores/storesAndTerminals';
-
-/** Small deterministic PRNG (mulberry32): benchmarks must be repeatable run to run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './prng';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 function ulidAt(ms: number, random: () => number): string {
@@ -54,7 +43,7 @@ export interface GenerateOrdersOptions {
 export function generateOrders(db: Database, options: GenerateOrdersOptions): { orders: number; lines: number } {
   const terminal = firstTerminal(db);
   if (!terminal) throw new Error('The database has no store/terminal; seed it first');
-  const random = prng(options.seed ?? 7);
+  const random = mulberry32(options.seed ?? 7);
   const products = db
     .prepare("SELECT id, sku, name, unit, sold_by, price_fen, tax_rate_bp FROM products WHERE active = 1 AND price_fen > 0 ORDER BY id LIMIT 5000")
     .all() as { id: number; sku: string; name: string; unit: string; sold_by: 'unit' | 'weight'; price_fen: number; tax_rate_bp: number }[];

@@ -55,6 +55,7 @@ import { openDatabase } from '../db/connection';
 import { seedDemoStore } from '../db/seed/demoStore';
 import { chromiumLaunchOptions } from '../test/support/chromium';
 import { generateCatalog } from './generateCatalog';
+import { mulberry32 } from './prng';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flag = (name: string) => process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -65,18 +66,7 @@ const CART_LINES = 50;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DATA_DIR = fileURLToPath(new URL('./data/', import.meta.url));
 
-/** mulberry32, fixed seed: the same products and queries every run, so runs compare. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const next = random(4);
+const next = mulberry32(4);
 const int = (below: number) => Math.floor(next() * below);
 
 const epochNow = () => performance.timeOrigin + performance.now();

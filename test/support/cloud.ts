@@ -10,6 +10,7 @@ import { buildCloudApp } from '../../cloud/app';
 import { openCloudDatabase, type CloudDatabase } from '../../cloud/db';
 import { SIGNATURE_HEADERS, signRequest, type EnrolResponse, type OrderLineWire, type OrderWire, type PaymentWire, type RefundWire } from '../../electron/sync/wire';
 import { startPostgres, type TestPostgres } from './postgres';
+import { mulberry32 } from '../../bench/prng';
 
 export interface TestCloud {
   baseUrl: string;
@@ -107,17 +108,9 @@ export function signedHeaders(
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export class Prng {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0 || 1;
-  }
-  next(): number {
-    // mulberry32
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed >>> 0 || 1);
   }
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
