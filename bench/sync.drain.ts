@@ -14,7 +14,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,22 +25,12 @@ import { SnapshotReader } from '../electron/sync/snapshot';
 import { openDatabase } from '../db/connection';
 import { generateOrders } from './generateOrders';
 import { startPostgres } from '../test/support/postgres';
+import { freePort } from '../test/support/freePort';
 
 const total = Number(process.argv[2] ?? 10_000);
 const batchSizes = (process.argv[3] ?? '500,100').split(',').map(Number);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'till-bench-sync-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function startCloud(databaseUrl: string): Promise<{ url: string; adminToken: string; child: ChildProcess }> {
   const port = await freePort();

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -14,6 +13,7 @@ import { startPostgres, type TestPostgres } from '../support/postgres';
 import { startSyncProxy, type SyncProxy } from '../support/syncProxy';
 import { tempDir } from '../support/tempDb';
 import type { SyncFaultChildConfig } from '../support/syncFaultChild';
+import { freePort } from '../support/freePort';
 
 /**
  * THE sync fault test. A till process (test/support/syncFaultChild.ts: core + sync worker + a sale
@@ -41,17 +41,6 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHILD = fileURLToPath(new URL('../support/syncFaultChild.ts', import.meta.url));
 const CLOUD_CHILD = fileURLToPath(new URL('../support/syncCloudChild.ts', import.meta.url));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Resolves at the next batch the proxy forwards (or whose answer comes back), or after `timeoutMs`: false. */
 function nextBatch(proxy: SyncProxy, stage: 'forward' | 'answer', timeoutMs: number): Promise<boolean> {
