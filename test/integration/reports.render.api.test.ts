@@ -24,17 +24,11 @@ async function cashSale(tc: TestCore, token: string): Promise<OrderDto> {
   return (await tc.ok<{ order: OrderDto }>('order.payCash', { orderId: order.id, tenderedFen: order.totalFen + 1000 }, token)).order;
 }
 
-/** Opens this till's drawer with a 100-yuan float (the rows shift.open writes), unless one is open. */
-function openShift(tc: TestCore): string {
-  const { storeId, terminalId } = tc.core.identity();
-  const open = tc.core.db.prepare("SELECT id FROM shifts WHERE terminal_id = ? AND state = 'open'").get(terminalId) as { id: string } | undefined;
-  if (open) return open.id;
-  const manager = tc.core.db.prepare("SELECT id FROM users WHERE username = 'manager'").get() as { id: string };
-  const id = tc.core.orders.newUlid();
-  tc.core.db
-    .prepare("INSERT INTO shifts (id, store_id, terminal_id, business_date, state, opened_by, opened_at, opening_float_fen) VALUES (?, ?, ?, ?, 'open', ?, ?, 10000)")
-    .run(id, storeId, terminalId, tc.core.orders.today(), manager.id, tc.core.nowIso());
-  return id;
+/** The drawer the test core opened for this till (startTestCore opens one by default). */
+function openShiftId(tc: TestCore): string {
+  const open = tc.core.shifts.current(tc.core.identity().terminalId);
+  if (!open) throw new Error('the test core has no open shift');
+  return open.id;
 }
 
 describe('report.print / report.html / report.csv', () => {
@@ -44,7 +38,6 @@ describe('report.print / report.html / report.csv', () => {
     closers.push(() => printer.close());
     const manager = await t.login('manager', PINS.manager);
     await t.ok('settings.set', { key: 'printing.receiptPrinter', value: { kind: 'network', host: '127.0.0.1', port: printer.port, paperWidth: 58 } }, manager);
-    openShift(t);
     const order = await cashSale(t, manager);
     const day = await t.ok<DayReport>('report.day', {}, manager);
     expect(day.totals.salesFen).toBe(order.totalFen);
@@ -83,7 +76,7 @@ describe('report.print / report.html / report.csv', () => {
     closers.push(() => printer.close());
     const manager = await t.login('manager', PINS.manager);
     await t.ok('settings.set', { key: 'printing.receiptPrinter', value: { kind: 'network', host: '127.0.0.1', port: printer.port, paperWidth: 80 } }, manager);
-    const shiftId = openShift(t);
+    const shiftId = openShiftId(t);
     const order = await cashSale(t, manager);
     const x = await t.ok<ShiftReport>('shift.report', {}, manager);
     expect(x.sales.salesFen).toBe(order.totalFen);
@@ -102,7 +95,6 @@ describe('report.print / report.html / report.csv', () => {
   it('serves the HTML and the CSV of the same day, managers only', async () => {
     t = await startTestCore();
     const manager = await t.login('manager', PINS.manager);
-    openShift(t);
     await cashSale(t, manager);
     const day = await t.ok<DayReport>('report.day', {}, manager);
     const { html } = await t.ok<{ html: string }>('report.html', { kind: 'day', lang: 'en' }, manager);
