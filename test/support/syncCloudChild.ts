@@ -8,17 +8,10 @@
  *
  *   node --import tsx test/support/syncCloudChild.ts
  */
-import { createInterface } from 'node:readline';
+import { waitForGo } from './childGate';
 import '../../cloud/app';
 import '../../cloud/db';
 
 process.stdout.write('LOADED\n');
-await new Promise<void>((resolve) => {
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    if (line.trim() !== 'GO') return;
-    lines.close();
-    resolve();
-  });
-});
+await waitForGo();
 await import('../../cloud/main');

@@ -11,7 +11,7 @@
  * The parent kills `run` processes with SIGKILL at random moments (often while a batch is in flight).
  */
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { waitForGo } from './childGate';
 import { createCore } from '../../electron/core/createCore';
 import { KeyFileKeeper } from '../../electron/host/keyFileKeeper';
 import { TillError } from '../../electron/api/errors';
@@ -37,15 +37,7 @@ const write = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as SyncFaultChildConfig;
   write('LOADED');
-  await new Promise<void>((resolve) => {
-    const lines = createInterface({ input: process.stdin });
-    lines.on('line', (line) => {
-      if (line.trim() !== 'GO') return;
-      lines.close();
-      process.stdin.destroy();
-      resolve();
-    });
-  });
+  await waitForGo();
   const core = await createCore({
     dbFile: config.dbFile,
     demo: true,

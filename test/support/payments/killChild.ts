@@ -15,7 +15,7 @@
  * The parent kills `run` processes with SIGKILL at random moments.
  */
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { waitForGo } from '../childGate';
 import { createCore, type Core } from '../../../electron/core/createCore';
 import { TillError } from '../../../electron/api/errors';
 import type { PaymentTiming } from '../../../electron/payments/attempts/timing';
@@ -143,15 +143,7 @@ async function main(): Promise<void> {
   // Loading the modules takes a while; the parent starts the next process while this one's
   // predecessor still runs and lets it open the store (GO) only once the predecessor is dead.
   write('LOADED');
-  await new Promise<void>((resolve) => {
-    const lines = createInterface({ input: process.stdin });
-    lines.on('line', (line) => {
-      if (line.trim() !== 'GO') return;
-      lines.close();
-      process.stdin.destroy();
-      resolve();
-    });
-  });
+  await waitForGo();
   const core = await createCore({ dbFile: config.dbFile, demo: true, paymentTiming: config.timing, logger: () => {} });
   // The drawer: no sale without an open shift on the terminal (kept open across the kills).
   openDemoShift(core);
