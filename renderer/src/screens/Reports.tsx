@@ -5,7 +5,7 @@ import { api, useSession } from '../api/session';
 import { currentLang, useErrorText } from '../i18n';
 import { formatWhen, shiftDate } from './history/orderFacts';
 import { DayReportView } from './reports/DayReportView';
-import { downloadText, printHtmlDocument } from './reports/output';
+import { downloadText, printReportDocument, printReportSummary } from './reports/output';
 import { ReconciliationPanel } from './reports/ReconciliationPanel';
 import '../styles/reports.css';
 
@@ -61,8 +61,7 @@ export function Reports() {
     if (busy) return;
     setOutput({ kind: 'busy', text: t('reports.output.printing') });
     try {
-      const result = await api['report.print']({ kind: 'day', date, lang: currentLang() });
-      setOutput({ kind: 'ok', text: result.printer === 'network' ? t('reports.output.sentNetwork') : t('reports.output.sentSystem') });
+      setOutput({ kind: 'ok', text: t(await printReportSummary({ kind: 'day', date })) });
     } catch (e) {
       setOutput({ kind: 'failed', text: errorText(e) });
     }
@@ -71,9 +70,7 @@ export function Reports() {
     if (busy) return;
     setOutput({ kind: 'busy', text: t('reports.output.preparing') });
     try {
-      const { html } = await api['report.html']({ kind: 'day', date, lang: currentLang() });
-      setOutput({ kind: 'ok', text: t('reports.output.printDialog') });
-      printHtmlDocument(html);
+      await printReportDocument({ kind: 'day', date }, () => setOutput({ kind: 'ok', text: t('reports.output.printDialog') }));
     } catch (e) {
       setOutput({ kind: 'failed', text: errorText(e) });
     }

@@ -2,11 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ShiftCashDto, ShiftDto, ShiftReportDto } from '../../../electron/api/dto';
 import { api, useSession } from '../api/session';
-import { currentLang, useErrorText } from '../i18n';
+import { useErrorText } from '../i18n';
 import { formatFen, parseYuanToFen } from '../lib/money';
 import { CashCountForm, countInput, countedFen, emptyCount, type CashCountValue } from './shift/CashCountForm';
 import { MovementCells, ShiftReportView, diffClass, diffLabel, timeOf } from './shift/ShiftReportView';
-import { printHtmlDocument } from './reports/output';
+import { printReportDocument, printReportSummary } from './reports/output';
 import '../styles/shift.css';
 
 type Notice = { kind: 'ok' | 'error'; text: string } | null;
@@ -113,14 +113,11 @@ export function Shift() {
   // receipt printer (report.print), or the A4 document through the print dialog (report.html).
   const printSummary = (shiftId: string) =>
     run(async () => {
-      const result = await api['report.print']({ kind: 'shift', shiftId, lang: currentLang() });
-      setNotice({ kind: 'ok', text: result.printer === 'network' ? t('reports.output.sentNetwork') : t('reports.output.sentSystem') });
+      setNotice({ kind: 'ok', text: t(await printReportSummary({ kind: 'shift', shiftId })) });
     });
   const printDocument = (shiftId: string) =>
     run(async () => {
-      const { html } = await api['report.html']({ kind: 'shift', shiftId, lang: currentLang() });
-      setNotice({ kind: 'ok', text: t('reports.output.printDialog') });
-      printHtmlDocument(html);
+      await printReportDocument({ kind: 'shift', shiftId }, () => setNotice({ kind: 'ok', text: t('reports.output.printDialog') }));
     });
 
   const showReport = (shiftId?: string) =>

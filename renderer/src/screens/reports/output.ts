@@ -6,12 +6,30 @@
  * stylesheet shows only that host while printing.
  */
 
+import { api } from '../../api/session';
+import { currentLang } from '../../i18n';
 import { mountInertHtml } from '../../lib/inertHtml';
+
+/** Which report leaves the screen: a business day's Z report or one shift's X report. */
+export type ReportTarget = { kind: 'day'; date: string } | { kind: 'shift'; shiftId: string };
+
+/** report.print: the ESC/POS summary to a network receipt printer, or the A4 page to a system one; returns the outcome's i18n key. */
+export async function printReportSummary(target: ReportTarget): Promise<'reports.output.sentNetwork' | 'reports.output.sentSystem'> {
+  const result = await api['report.print']({ ...target, lang: currentLang() });
+  return result.printer === 'network' ? 'reports.output.sentNetwork' : 'reports.output.sentSystem';
+}
+
+/** report.html through the print dialog ("Save as PDF" is one of its printers). `opening` runs first: the dialog blocks. */
+export async function printReportDocument(target: ReportTarget, opening: () => void): Promise<void> {
+  const { html } = await api['report.html']({ ...target, lang: currentLang() });
+  opening();
+  printHtmlDocument(html);
+}
 
 const HOST_CLASS = 'report-print-host';
 
 /** Puts the document into a print-only host and opens the print dialog (window.print blocks until it closes). */
-export function printHtmlDocument(html: string): void {
+function printHtmlDocument(html: string): void {
   document.querySelector(`.${HOST_CLASS}`)?.remove();
   const host = document.createElement('div');
   host.className = HOST_CLASS;
