@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { Core } from '../core/createCore';
 import { API_METHOD_NAMES } from '../api/contract';
+import { SPA_ROUTES } from '../api/spaRoutes';
 
 export interface HostOptions {
   core: Core;
@@ -123,7 +124,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       );
     await app.register(fastifyStatic, { root: rendererDir, index: false, wildcard: false });
     // The single-page app: every screen path gets index.html with this run's token.
-    for (const path of ['/', '/display', '/manager', '/history', '/reports', '/shift']) {
+    for (const path of SPA_ROUTES) {
       app.get(path, async (_request, reply) => reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(page()));
     }
   } else {

@@ -5,10 +5,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { SPA_ROUTES } from '../api/spaRoutes';
 import { SHELL_SECURITY } from './security';
-
-/** The single-page app's screens: each is served index.html (as the browser host does). */
-export const SPA_ROUTES: readonly string[] = Object.freeze(['/', '/display', '/manager', '/history', '/reports', '/shift']);
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = Object.freeze({
   '.html': 'text/html; charset=utf-8',

@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SPA_ROUTES, createAppProtocolHandler, resolveAppPath } from '../../../electron/shell/appProtocol';
+import { SPA_ROUTES } from '../../../electron/api/spaRoutes';
+import { createAppProtocolHandler, resolveAppPath } from '../../../electron/shell/appProtocol';
 import { SHELL_SECURITY } from '../../../electron/shell/security';
 
 let base: string;
